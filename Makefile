@@ -1,0 +1,101 @@
+# NaikKelas: `make run` installs everything and starts the demo; `make test` installs and tests.
+#
+# Where things are installed: as root, under /opt/naikkelas, where learners' unprivileged system
+# users can read and run them (the checkout itself may live under /root). As an ordinary user,
+# under .naikkelas/ in the checkout. Override with `make PREFIX=...`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+ifeq ($(IS_ROOT),yes)
+PREFIX ?= /opt/naikkelas
+else
+PREFIX ?= $(CURDIR)/.naikkelas
+endif
+# Debian's interpreter lives in /usr/bin, readable by every system user (pyenv's under /root is not).
+SYSTEM_PYTHON ?= /usr/bin/python3
+VENV := $(PREFIX)/venv
+PY := $(VENV)/bin/python
+PROXY := $(PREFIX)/node/node_modules/.bin/configurable-http-proxy
+PROXY_VERSION := 5.3.0
+LOCK_HASH := $(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.runtime-$(LOCK_HASH)
+TEST_STAMP := $(VENV)/.test-$(LOCK_HASH)
+PKG_STAMP := $(VENV)/.naikkelas-package
+SOURCES := $(shell find hub widgets grading -type f -not -path '*/__pycache__/*' 2>/dev/null) pyproject.toml
+
+export NAIKKELAS_PREFIX := $(PREFIX)
+export NAIKKELAS_PROXY := $(PROXY)
+export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
+
+.PHONY: help install install-test run test test-fast lint format browser clean
+
+help:
+	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
+	@echo "make test   install everything the tests need and run the whole test suite"
+	@echo "make lint   ruff lint + format check (what CI runs)"
+
+$(SYSTEM_PYTHON):
+	@if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && apt-get install -y -qq python3 python3-venv; \
+	else echo "Need $(SYSTEM_PYTHON) with venv (apt-get install python3-venv)" >&2; exit 1; fi
+
+$(VENV)/bin/python: | $(SYSTEM_PYTHON)
+	@mkdir -p $(PREFIX)
+	@$(SYSTEM_PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  [ "$(IS_ROOT)" = yes ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
+	$(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+
+$(RUNTIME_STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
+	@echo "== installing runtime dependencies into $(VENV)"
+	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py runtime)
+	@rm -f $(VENV)/.runtime-* && touch $@
+
+$(TEST_STAMP): $(RUNTIME_STAMP)
+	@echo "== installing test dependencies into $(VENV)"
+	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py test)
+	@rm -f $(VENV)/.test-* && touch $@
+
+# The package is installed as a copy (not editable) so learner servers never read the checkout.
+$(PKG_STAMP): $(RUNTIME_STAMP) $(SOURCES)
+	$(PY) -m pip install -q --no-deps --no-build-isolation --force-reinstall .
+	@rm -rf build *.egg-info && touch $@
+
+$(PROXY):
+	@echo "== installing configurable-http-proxy $(PROXY_VERSION) from npm"
+	@mkdir -p $(PREFIX)/node
+	npm install --silent --prefix $(PREFIX)/node --no-audit --no-fund --loglevel=error \
+	  configurable-http-proxy@$(PROXY_VERSION)
+
+install: $(PKG_STAMP) $(PROXY)
+
+install-test: install $(TEST_STAMP) browser
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$(IS_ROOT)" = yes ]; then \
+	    echo "== installing Debian's chromium and chromium-driver"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver" >&2; exit 1; fi; \
+	fi
+
+run: install
+	$(VENV)/bin/naikkelas run --demo
+
+test: install-test
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# In-process tests only (no hub, no browser).
+test-fast: install-test
+	$(PY) -m pytest -p no:cacheprovider -m "not hub and not browser" $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf var build *.egg-info

@@ -1,0 +1,1 @@
+"""naikkelas.grading: courses, release, nbgrader integration, progress, reports, certificates."""

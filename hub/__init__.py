@@ -1,0 +1,1 @@
+"""naikkelas.hub: JupyterHub configuration as code, the authenticator, spawners and the CLI."""

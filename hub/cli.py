@@ -1,0 +1,84 @@
+"""The `naikkelas` command line (contract in docs/architecture.md).
+
+Exit status: 0 on success, 1 on bad input with a one-line reason on stderr, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .settings import Settings
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("NAIKKELAS_DATA_DIR", "var"),
+        help="data directory (env NAIKKELAS_DATA_DIR, default var/)",
+    )
+    parser.add_argument(
+        "--db-url",
+        default=os.environ.get("NAIKKELAS_DB_URL", ""),
+        help="NaikKelas database URL (env NAIKKELAS_DB_URL, default SQLite in the data dir)",
+    )
+
+
+def settings_from(args: argparse.Namespace, **extra) -> Settings:
+    return Settings(data_dir=args.data_dir, db_url=args.db_url, **extra)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .run import StartError, run
+
+    settings = settings_from(
+        args,
+        ip=args.ip,
+        port=args.port,
+        demo=args.demo,
+        courses_dir=args.courses_dir,
+        public_dir=args.public_dir,
+    )
+    try:
+        run(settings)
+    except StartError as e:
+        print(f"naikkelas: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="naikkelas", description="NaikKelas digital-skills training platform"
+    )
+    _global_options(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="start the whole platform on this machine")
+    _global_options(p)
+    p.add_argument("--demo", action="store_true", help="seed demo accounts and bundled courses")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--courses-dir",
+        default=os.environ.get("NAIKKELAS_COURSES_DIR", "courses"),
+        help="course sources (env NAIKKELAS_COURSES_DIR, default courses/)",
+    )
+    p.add_argument(
+        "--public-dir",
+        default=os.environ.get("NAIKKELAS_PUBLIC_DIR", ""),
+        help="folder learners' servers read (default: chosen from the data dir)",
+    )
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""The NaikKelas extension of a learner's Jupyter server: the course home and the lockdown.
+
+Loaded only on learners' servers (see `naikkelas.hub.lockdown`). It adds the course home at
+`/naikkelas` and refuses Voila routes learners must not reach (its file tree and contents API).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from .handlers import CourseHomeHandler, RefusedHandler
+
+HERE = Path(__file__).parent
+
+# Voila routes a learner never needs. Extension handlers are matched before Voila's because
+# this extension loads first (jupyter_server loads extensions in alphabetical order).
+REFUSED_ROUTES = (
+    r"/voila/?",
+    r"/voila/tree(/.*)?",
+    r"/voila/api/contents(/.*)?",
+    r"/voila/execution/.*",
+    r"/voila/templates/.*",
+)
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "naikkelas.hub.learner"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    web_app = serverapp.web_app
+    base_url = web_app.settings["base_url"]
+    handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
+    handlers += [
+        (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
+        (
+            url_path_join(base_url, "/naikkelas/static/(.*)"),
+            web.StaticFileHandler,
+            {"path": str(HERE / "static")},
+        ),
+    ]
+    web_app.add_handlers(".*$", handlers)
+    web_app.settings["naikkelas_root_dir"] = serverapp.root_dir
+    serverapp.log.info("NaikKelas learner extension loaded; lessons from %s", serverapp.root_dir)

@@ -1,0 +1,57 @@
+"""Handlers of the learner extension: the course home page and refused routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from naikkelas.grading.courses import CourseError, list_courses
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=True,
+)
+
+
+class RefusedHandler(JupyterHandler):
+    """404 for every method: learners don't get to know these routes exist."""
+
+    def prepare(self):
+        raise web.HTTPError(404)
+
+
+class CourseHomeHandler(JupyterHandler):
+    """The learner's course home: released courses and their lessons, plain HTML."""
+
+    @web.authenticated
+    def get(self):
+        root = Path(self.settings["naikkelas_root_dir"])
+        try:
+            courses = list_courses(root)
+            problem = None
+        except CourseError as e:
+            self.log.error("Cannot list courses in %s: %s", root, e)
+            courses, problem = [], "Daftar pelajaran belum bisa dibuka. Hubungi pelatih Anda."
+        base_url = self.base_url
+        lessons_url = {
+            (course.slug, lesson.slug): url_path_join(
+                base_url, "voila/render", course.slug, lesson.path.name
+            )
+            for course in courses
+            for lesson in course.lessons
+        }
+        user = self.current_user
+        html = _templates.get_template("course_home.html").render(
+            courses=courses,
+            lessons_url=lessons_url,
+            problem=problem,
+            name=getattr(user, "display_name", "") or getattr(user, "username", ""),
+            static_url=url_path_join(base_url, "naikkelas/static"),
+            logout_url=self.settings.get("hub_prefix", "/hub/") + "logout",
+        )
+        self.set_header("Cache-Control", "no-store")
+        self.finish(html)

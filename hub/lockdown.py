@@ -1,0 +1,67 @@
+"""What a learner's single-user server may do: serve Voila lessons and the course home, nothing else.
+
+`learner_server_config` returns the Jupyter server configuration (as a plain dict, written to the
+JUPYTER_CONFIG_DIR of every learner server) that closes everything a learner must not reach.
+"""
+
+from __future__ import annotations
+
+# Server extensions installed in the environment that learners never get. Listing them as
+# `false` overrides the `true` their own packages put in etc/jupyter/jupyter_server_config.d.
+DISABLED_EXTENSIONS = (
+    "jupyterlab",
+    "notebook",
+    "notebook_shim",
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.validate_assignment",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+)
+
+ENABLED_EXTENSIONS = ("voila.server_extension", "naikkelas.hub.learner")
+
+# The kernel protocol messages a widget page needs. `execute_request`, `inspect_request`,
+# `complete_request`, `history_request` and the rest are dropped at the server.
+ALLOWED_KERNEL_MESSAGES = (
+    "comm_open",
+    "comm_close",
+    "comm_msg",
+    "comm_info_request",
+    "kernel_info_request",
+    "shutdown_request",
+)
+
+# Voila's file handler serves only these from the lessons folder (pictures in lessons).
+FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp)",)
+
+
+def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
+    """The jupyter_server configuration of a learner's server."""
+    extensions = {name: False for name in DISABLED_EXTENSIONS}
+    extensions.update({name: True for name in ENABLED_EXTENSIONS})
+    return {
+        "ServerApp": {
+            "jpserver_extensions": extensions,
+            "terminals_enabled": False,
+            "authorizer_class": "naikkelas.hub.learner.authorizer.LearnerAuthorizer",
+            "default_url": "/naikkelas",
+            "allow_root": False,
+            "disable_check_xsrf": False,
+        },
+        "ContentsManager": {"allow_hidden": False, "hide_globs": ["*"]},
+        "FileContentsManager": {"delete_to_trash": False},
+        "MappingKernelManager": {
+            "allowed_message_types": list(ALLOWED_KERNEL_MESSAGES),
+            "cull_idle_timeout": kernel_cull_idle_seconds,
+            "cull_interval": 60,
+            "cull_connected": True,
+        },
+        "VoilaConfiguration": {
+            "template": "naikkelas",
+            "show_tracebacks": False,
+            "file_allowlist": list(FILE_ALLOWLIST),
+            "enable_nbextensions": False,
+        },
+    }

@@ -1,0 +1,99 @@
+"""`naikkelas run`: prepare the data directory and start the hub, its proxy and services."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+from naikkelas.grading.courses import list_courses
+from naikkelas.grading.release import release_course
+
+from .config import apply_config
+from .db import engine_for
+from .demo import DEMO_COHORT, banner, seed_demo_accounts
+from .lockdown import learner_server_config
+from .settings import Settings
+
+SHARED_MODE_WARNING = (
+    "WARNING: not running as root, so every learner's server runs as this Unix user and learners "
+    "are not isolated from each other. Use this mode for trying and authoring, never for a class."
+)
+
+
+OVERRIDES_HEADER = """\
+# Extra JupyterHub settings for this deployment, read after NaikKelas's own configuration.
+# Prefer NaikKelas's options; settings made here are not carried to Kubernetes.
+"""
+
+
+class StartError(RuntimeError):
+    """The platform cannot start; the message says why (one line)."""
+
+
+def prepare(settings: Settings) -> None:
+    """Create the data and public folders and write the learner servers' configuration."""
+    data = settings.data_path
+    data.mkdir(parents=True, exist_ok=True)
+    if settings.as_root:
+        # Databases and secrets are the hub's alone; learners read only the public folder.
+        os.chmod(data, 0o700)
+    public = settings.public_path
+    for folder in (public, settings.released_path, settings.learner_config_path):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+    config_file = settings.learner_config_path / "jupyter_server_config.json"
+    config = learner_server_config(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
+    tmp = config_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(config, indent=2))
+    os.chmod(tmp, 0o644)
+    tmp.replace(config_file)
+    if not settings.as_root:
+        settings.homes_path.mkdir(parents=True, exist_ok=True)
+    overrides = data / "jupyterhub_config.py"
+    if not overrides.exists():
+        overrides.write_text(OVERRIDES_HEADER)
+
+
+def check_proxy(settings: Settings) -> None:
+    command = settings.proxy_path
+    if not (shutil.which(command) or Path(command).is_file()):
+        raise StartError(
+            f"configurable-http-proxy not found at {command!r}; run `make install` "
+            "or set NAIKKELAS_PROXY"
+        )
+
+
+def seed_demo(settings: Settings) -> list[str]:
+    """Demo accounts and the bundled courses released to the demo cohort."""
+    seed_demo_accounts(engine_for(settings.naikkelas_db_url))
+    released = []
+    for course in list_courses(Path(settings.courses_dir)):
+        release_course(course.path, settings.released_path, DEMO_COHORT)
+        released.append(course.slug)
+    return released
+
+
+def run(settings: Settings, config: Config | None = None) -> None:
+    """Prepare and start the platform; returns when the hub has shut down."""
+    from jupyterhub.app import JupyterHub
+
+    check_proxy(settings)
+    prepare(settings)
+    url = f"http://{settings.ip}:{settings.port}/"
+    if settings.demo:
+        released = seed_demo(settings)
+        print(banner(url), flush=True)
+        print(f"Released to cohort '{DEMO_COHORT}': {', '.join(released) or 'no courses'}")
+    if not settings.as_root:
+        print(SHARED_MODE_WARNING, file=sys.stderr, flush=True)
+    c = apply_config(config or Config(), settings)
+    # Operators may add JupyterHub settings here; it is read after ours.
+    c.JupyterHub.config_file = str(settings.data_path / "jupyterhub_config.py")
+    print(f"NaikKelas: open {url} in a browser", flush=True)
+    JupyterHub.instance(config=c)
+    JupyterHub.launch_instance([])

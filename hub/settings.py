@@ -1,0 +1,126 @@
+"""NaikKelas's own options, as traitlets, and the paths derived from them.
+
+Nothing here touches the disk at import time; `Settings` only computes paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from traitlets import Bool, Integer, Unicode, default
+from traitlets.config import Configurable
+
+
+
+class Settings(Configurable):
+    """Options of a NaikKelas deployment (embedded run and Kubernetes alike)."""
+
+    data_dir = Unicode(
+        "var",
+        help="""Directory for NaikKelas's data: databases, released courses, learners' homes
+        (when not running as root), logs. Created when missing.""",
+    ).tag(config=True)
+
+    db_url = Unicode(
+        "",
+        help="""SQLAlchemy URL of NaikKelas's own data (accounts, progress, gradebook).
+        Empty means an SQLite file `naikkelas.sqlite` in the data directory.""",
+    ).tag(config=True)
+
+    hub_db_url = Unicode(
+        "",
+        help="""JupyterHub's own state database. Empty means `jupyterhub.sqlite` in the data
+        directory.""",
+    ).tag(config=True)
+
+    ip = Unicode("127.0.0.1", help="Address the public proxy listens on.").tag(config=True)
+    port = Integer(8000, help="Port the public proxy listens on.").tag(config=True)
+
+    public_dir = Unicode(
+        "",
+        help="""Directory learners' servers read from (released lessons, their server
+        configuration). It must be readable by learners' system users. Empty means
+        `public/` inside the data directory for an ordinary user, and
+        `/var/lib/naikkelas/<hash of the data directory>` as root.""",
+    ).tag(config=True)
+
+    courses_dir = Unicode(
+        "courses",
+        help="Directory holding the course sources (one folder per course).",
+    ).tag(config=True)
+
+    proxy_command = Unicode(
+        "",
+        help="""Path of the npm `configurable-http-proxy`. Empty means $NAIKKELAS_PROXY, then
+        `configurable-http-proxy` on PATH.""",
+    ).tag(config=True)
+
+    system_user_prefix = Unicode(
+        "nk-",
+        help="""Prefix of the Unix account made for each learner when running as root
+        (`nk-peserta1`).""",
+    ).tag(config=True)
+
+    pin_length = Integer(6, help="Number of digits in a learner's PIN.").tag(config=True)
+
+    demo = Bool(False, help="Seed the demo accounts and courses at start.").tag(config=True)
+
+    cull_idle_seconds = Integer(
+        1800, help="Stop a learner's server after this many seconds without activity."
+    ).tag(config=True)
+
+    kernel_cull_idle_seconds = Integer(
+        600,
+        help="""Shut down a lesson kernel idle this long, even with a tab still connected
+        (every Voila page load starts a kernel; closed tabs would leave them running).""",
+    ).tag(config=True)
+
+    as_root = Bool(help="Whether the hub runs as root (then learners get their own Unix users).")
+
+    @default("as_root")
+    def _default_as_root(self):
+        return os.geteuid() == 0
+
+    # derived paths -------------------------------------------------------------------------
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).absolute()
+
+    @property
+    def public_path(self) -> Path:
+        if self.public_dir:
+            return Path(self.public_dir).absolute()
+        if not self.as_root:
+            return self.data_path / "public"
+        # As root the data directory is private (0700); learners read from a public place.
+        digest = hashlib.sha256(str(self.data_path).encode()).hexdigest()[:12]
+        return Path("/var/lib/naikkelas") / digest
+
+    @property
+    def released_path(self) -> Path:
+        """Where released lessons live, one folder per cohort."""
+        return self.public_path / "released"
+
+    @property
+    def learner_config_path(self) -> Path:
+        """JUPYTER_CONFIG_DIR of every learner server."""
+        return self.public_path / "learner-config"
+
+    @property
+    def homes_path(self) -> Path:
+        """Learners' home directories when all learners share the hub's Unix account."""
+        return self.data_path / "homes"
+
+    @property
+    def naikkelas_db_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_path / 'naikkelas.sqlite'}"
+
+    @property
+    def jupyterhub_db_url(self) -> str:
+        return self.hub_db_url or f"sqlite:///{self.data_path / 'jupyterhub.sqlite'}"
+
+    @property
+    def proxy_path(self) -> str:
+        return self.proxy_command or os.environ.get("NAIKKELAS_PROXY") or "configurable-http-proxy"

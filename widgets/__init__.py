@@ -1,0 +1,5 @@
+"""naikkelas.widgets: the lesson toolkit (ipywidgets) that every lesson is made of."""
+
+from .choice import SingleChoice
+
+__all__ = ["SingleChoice"]
