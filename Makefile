@@ -28,7 +28,7 @@ export NAIKKELAS_PREFIX := $(PREFIX)
 export NAIKKELAS_PROXY := $(PROXY)
 export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
 
-.PHONY: help install install-test run test test-fast lint format browser clean
+.PHONY: help install install-test run test test-fast lint format browser clean lock
 
 help:
 	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
@@ -99,3 +99,8 @@ format: $(TEST_STAMP)
 
 clean:
 	rm -rf var build *.egg-info
+
+# Refresh constraints.txt from the installed environment (after changing pins in pyproject.toml).
+lock: $(TEST_STAMP)
+	@{ echo "# Full lock of the environment pyproject.toml resolves to (pip freeze); used as pip constraints."; \
+	   $(PY) -m pip freeze --exclude naikkelas; } > constraints.txt

@@ -8,11 +8,12 @@ attached to those groups (see `config.roles`).
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from jupyterhub.auth import Authenticator
 from traitlets import Unicode, default
 
-from .accounts import Role, normalize_username, verify_secret
+from .accounts import Role, get_account, normalize_username, verify_secret
 from .db import engine_for
 
 
@@ -29,6 +30,14 @@ class NaikKelasAuthenticator(Authenticator):
 
     db_url = Unicode(
         help="SQLAlchemy URL of NaikKelas's database (set by `naikkelas.hub.config`)."
+    ).tag(config=True)
+
+    released_dir = Unicode(
+        help="Folder of released lessons, one subfolder per cohort (learners' server root)."
+    ).tag(config=True)
+
+    learner_config_dir = Unicode(
+        help="JUPYTER_CONFIG_DIR of learners' servers: the lockdown configuration."
     ).tag(config=True)
 
     @default("allow_all")
@@ -57,4 +66,24 @@ class NaikKelasAuthenticator(Authenticator):
             "admin": account.role is Role.ADMIN,
             "groups": groups_for(account.role, account.cohort),
             "auth_state": None,
+        }
+
+    async def pre_spawn_start(self, user, spawner):
+        """Lock a learner's server down and root it in their cohort's released lessons."""
+        account = await asyncio.to_thread(get_account, engine_for(self.db_url), user.name)
+        if account is None or account.role is not Role.LEARNER:
+            spawner.default_url = "/lab"
+            return
+        cohort = account.cohort or "_none"
+        spawner.notebook_dir = str(Path(self.released_dir) / cohort)
+        spawner.default_url = "/naikkelas"
+        spawner.environment = {
+            **spawner.environment,
+            # The learner server reads only this config dir (and the environment's own).
+            "JUPYTER_CONFIG_DIR": self.learner_config_dir,
+            # Voila finds the `naikkelas` lesson template here.
+            "JUPYTER_PATH": str(Path(__file__).parent / "learner"),
+            "NAIKKELAS_ROLE": account.role.value,
+            "NAIKKELAS_COHORT": cohort,
+            "NAIKKELAS_DISPLAY_NAME": account.display_name,
         }

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from .cli_qris import add_qris_commands
 from .settings import Settings
 
 
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder learners' servers read (default: chosen from the data dir)",
     )
     p.set_defaults(func=cmd_run)
+
+    add_qris_commands(sub)
     return parser
 
 

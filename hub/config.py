@@ -12,7 +12,6 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from .accounts import Role
 from .settings import Settings
 
 HERE = Path(__file__).parent
@@ -24,6 +23,8 @@ def hub_basics(c: Config, settings: Settings) -> None:
     c.JupyterHub.ip = settings.ip
     c.JupyterHub.port = settings.port
     c.JupyterHub.hub_ip = "127.0.0.1"
+    # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
+    c.JupyterHub.hub_port = settings.port + 2
     c.JupyterHub.db_url = settings.jupyterhub_db_url
     c.JupyterHub.cookie_secret_file = str(settings.data_path / "jupyterhub_cookie_secret")
     c.JupyterHub.template_paths = [str(HERE / "templates")]
@@ -39,6 +40,8 @@ def hub_basics(c: Config, settings: Settings) -> None:
 def proxy(c: Config, settings: Settings) -> None:
     """The npm configurable-http-proxy, started and stopped by the hub."""
     c.ConfigurableHTTPProxy.command = [settings.proxy_path]
+    # Explicit, or it is 8001 whatever the public port, and two platforms on one machine clash.
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 1}"
     c.ConfigurableHTTPProxy.pid_file = str(settings.data_path / "proxy.pid")
     c.ConfigurableHTTPProxy.should_start = True
 
@@ -67,34 +70,10 @@ def spawner(c: Config, settings: Settings) -> None:
     c.Spawner.term_timeout = 3
     c.Spawner.kill_timeout = 3
     c.JupyterHub.shutdown_on_logout = False
-    c.Spawner.pre_spawn_hook = pre_spawn_hook
-    c.Spawner.environment = {
-        "NAIKKELAS_RELEASED_DIR": str(settings.released_path),
-        "NAIKKELAS_LEARNER_CONFIG_DIR": str(settings.learner_config_path),
-        "PYTHONNOUSERSITE": "1",
-    }
-
-
-def pre_spawn_hook(spawner) -> None:
-    """Lock a learner's server down and root it in their cohort's released lessons."""
-    groups = {g.name for g in spawner.user.groups}
-    env = spawner.environment
-    if Role.LEARNER.value in groups:
-        cohorts = sorted(g.removeprefix("cohort-") for g in groups if g.startswith("cohort-"))
-        cohort = cohorts[0] if cohorts else "_none"
-        spawner.notebook_dir = str(Path(env["NAIKKELAS_RELEASED_DIR"]) / cohort)
-        spawner.environment = {
-            **env,
-            # The learner server reads only this config dir and the environment's own.
-            "JUPYTER_CONFIG_DIR": env["NAIKKELAS_LEARNER_CONFIG_DIR"],
-            "NAIKKELAS_ROLE": Role.LEARNER.value,
-            "NAIKKELAS_COHORT": cohort,
-            # Voila finds the `naikkelas` lesson template here.
-            "JUPYTER_PATH": str(HERE / "learner"),
-        }
-        spawner.default_url = "/naikkelas"
-    else:
-        spawner.default_url = "/lab"
+    c.Spawner.environment = {"PYTHONNOUSERSITE": "1"}
+    # Where the authenticator's pre-spawn step roots and configures learners' servers.
+    c.NaikKelasAuthenticator.released_dir = str(settings.released_path)
+    c.NaikKelasAuthenticator.learner_config_dir = str(settings.learner_config_path)
 
 
 def roles(c: Config) -> None:

@@ -26,7 +26,8 @@ def seed_demo_accounts(engine: Engine) -> None:
 
 def banner(url: str) -> str:
     rows = "\n".join(
-        f"  {username:<10} {'PIN' if role is Role.LEARNER else 'password'} {secret:<14} {role.value}"
+        f"  {username:<10} {'PIN' if role is Role.LEARNER else 'password':<8} {secret:<14} "
+        f"{role.value}"
         for username, role, secret, _ in DEMO_ACCOUNTS
     )
     return f"NaikKelas demo is starting on {url}\nDemo accounts:\n{rows}\n"

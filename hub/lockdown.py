@@ -1,4 +1,4 @@
-"""What a learner's single-user server may do: serve Voila lessons and the course home, nothing else.
+"""What a learner's single-user server may do: serve Voila lessons and the course home, no more.
 
 `learner_server_config` returns the Jupyter server configuration (as a plain dict, written to the
 JUPYTER_CONFIG_DIR of every learner server) that closes everything a learner must not reach.
@@ -33,6 +33,12 @@ ALLOWED_KERNEL_MESSAGES = (
     "shutdown_request",
 )
 
+# The JupyterLab front-end extensions a lesson page loads.
+LESSON_LAB_EXTENSIONS = (
+    "@voila-dashboards/widgets-manager8",
+    "@jupyter-widgets/jupyterlab-manager",
+)
+
 # Voila's file handler serves only these from the lessons folder (pictures in lessons).
 FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp)",)
 
@@ -63,5 +69,8 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             "show_tracebacks": False,
             "file_allowlist": list(FILE_ALLOWLIST),
             "enable_nbextensions": False,
+            # Only the widget manager: other installed JupyterLab extensions (nbgrader, notebook)
+            # fail outside JupyterLab, blank the page and cost learners' data.
+            "extension_allowlist": list(LESSON_LAB_EXTENSIONS),
         },
     }

@@ -45,13 +45,19 @@ def prepare(settings: Settings) -> None:
     public = settings.public_path
     for folder in (public, settings.released_path, settings.learner_config_path):
         folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(folder, 0o755)
+        os.chmod(folder, 0o755)  # noqa: S103 - learners must read it
     config_file = settings.learner_config_path / "jupyter_server_config.json"
     config = learner_server_config(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
     tmp = config_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(config, indent=2))
     os.chmod(tmp, 0o644)
     tmp.replace(config_file)
+    # jupyter_core tries to write this marker into the (read-only) config dir when a learner's
+    # home has an old ~/.ipython; present, it skips the migration.
+    marker = settings.learner_config_path / "migrated"
+    if not marker.exists():
+        marker.write_text("naikkelas\n")
+        os.chmod(marker, 0o644)
     if not settings.as_root:
         settings.homes_path.mkdir(parents=True, exist_ok=True)
     overrides = data / "jupyterhub_config.py"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Configurable
-
 
 
 class Settings(Configurable):
@@ -54,7 +54,7 @@ class Settings(Configurable):
     proxy_command = Unicode(
         "",
         help="""Path of the npm `configurable-http-proxy`. Empty means $NAIKKELAS_PROXY, then
-        `configurable-http-proxy` on PATH.""",
+        the one installed beside the virtual environment, then the one on PATH.""",
     ).tag(config=True)
 
     system_user_prefix = Unicode(
@@ -123,4 +123,11 @@ class Settings(Configurable):
 
     @property
     def proxy_path(self) -> str:
-        return self.proxy_command or os.environ.get("NAIKKELAS_PROXY") or "configurable-http-proxy"
+        """The proxy to start: this option, $NAIKKELAS_PROXY, the one `make install` puts
+        beside the virtual environment, or `configurable-http-proxy` on PATH."""
+        beside_venv = Path(sys.prefix).parent / "node/node_modules/.bin/configurable-http-proxy"
+        return (
+            self.proxy_command
+            or os.environ.get("NAIKKELAS_PROXY")
+            or (str(beside_venv) if beside_venv.exists() else "configurable-http-proxy")
+        )

@@ -22,7 +22,8 @@ REFUSED_ROUTES = (
     r"/voila/tree(/.*)?",
     r"/voila/api/contents(/.*)?",
     r"/voila/execution/.*",
-    r"/voila/templates/.*",
+    # Templates serve only their static/ assets, never their sources.
+    r"/voila/templates/[^/]+/(?!static/).*",
 )
 
 
@@ -44,4 +45,7 @@ def _load_jupyter_server_extension(serverapp):
     ]
     web_app.add_handlers(".*$", handlers)
     web_app.settings["naikkelas_root_dir"] = serverapp.root_dir
+    # Voila points the page at MathJax on a public CDN unless told otherwise; lessons need no
+    # maths, so a local no-op script keeps the page from reaching out.
+    web_app.settings["mathjax_url"] = url_path_join(base_url, "naikkelas/static/no-mathjax.js")
     serverapp.log.info("NaikKelas learner extension loaded; lessons from %s", serverapp.root_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -45,11 +46,12 @@ class CourseHomeHandler(JupyterHandler):
             for lesson in course.lessons
         }
         user = self.current_user
+        display_name = os.environ.get("NAIKKELAS_DISPLAY_NAME", "")
         html = _templates.get_template("course_home.html").render(
             courses=courses,
             lessons_url=lessons_url,
             problem=problem,
-            name=getattr(user, "display_name", "") or getattr(user, "username", ""),
+            name=display_name or getattr(user, "username", ""),
             static_url=url_path_join(base_url, "naikkelas/static"),
             logout_url=self.settings.get("hub_prefix", "/hub/") + "logout",
         )

@@ -1,0 +1,121 @@
+"""Shared fixtures of the NaikKelas test suite.
+
+Fixtures
+--------
+hub
+    Session-wide: one real NaikKelas platform (`naikkelas run --demo`: JupyterHub, the npm proxy,
+    services) on a free loopback port with its own data directory. Tests that do not disturb
+    each other share it.
+start_hub
+    Factory for a hub of a test's own (for tests that stop it or start it differently).
+learner
+    Factory: ``learner("peserta1")`` logs a demo learner in and returns a `LearnerClient` whose
+    server is running.
+browser
+    Session-wide Playwright Chromium (Debian's /usr/bin/chromium, headless).
+phone
+    A fresh browser page with a 360x740 phone viewport; every request it makes is recorded in
+    ``phone.requests`` so tests can assert that nothing leaves the deployment.
+artifacts
+    A folder under ``test-output/`` named after the test, for screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support import HubProcess, LearnerClient, free_port_block
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "integration" in parts:
+            item.add_marker(pytest.mark.hub)
+        if "browser" in parts:
+            item.add_marker(pytest.mark.hub)
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def start_hub(tmp_path_factory):
+    started: list[HubProcess] = []
+
+    def start(name="hub", demo=True, **kwargs) -> HubProcess:
+        data_dir = tmp_path_factory.mktemp(name)
+        hub = HubProcess(data_dir=data_dir, port=free_port_block(3), demo=demo, **kwargs)
+        started.append(hub)
+        hub.start()
+        return hub
+
+    yield start
+    for hub in started:
+        hub.stop()
+
+
+@pytest.fixture(scope="session")
+def hub(start_hub) -> HubProcess:
+    return start_hub("shared-hub")
+
+
+@pytest.fixture
+def learner(hub):
+    def login(username="peserta1", pin="123456") -> LearnerClient:
+        client = LearnerClient(hub.url, username)
+        client.login(pin)
+        client.wait_for_server()
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+    folder = ROOT / "test-output" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,241 @@
+"""Helpers for tests that run a real NaikKelas platform: start/stop it, log learners in."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+NAIKKELAS = str(Path(sys.executable).with_name("naikkelas"))
+START_TIMEOUT = 90
+
+
+class Fatal(Exception):
+    """Raised by a condition when waiting longer cannot help."""
+
+
+def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
+    """Poll `condition` until it returns something truthy; fail with `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except Fatal:
+            raise
+        except Exception as e:  # noqa: BLE001 - keep polling through transient errors
+            last_error = e
+            result = None
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what} (last error: {last_error})")
+
+
+def free_port_block(size: int) -> int:
+    """A port P such that P..P+size-1 are free on loopback (proxy, proxy API, hub)."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + size >= 65535:
+            continue
+        ok = True
+        for port in range(base, base + size):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no free block of ports")
+
+
+class HubProcess:
+    """`naikkelas run` as a child process, with its log in the data directory."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        demo: bool = True,
+        user: str | None = None,
+        courses_dir: Path | None = None,
+        extra_env: dict | None = None,
+    ):
+        self.data_dir = Path(data_dir)
+        self.port = port
+        self.demo = demo
+        self.user = user
+        self.courses_dir = courses_dir or ROOT / "courses"
+        self.extra_env = extra_env or {}
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        cmd = [
+            NAIKKELAS,
+            "run",
+            "--data-dir",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+            "--courses-dir",
+            str(self.courses_dir),
+        ]
+        if self.demo:
+            cmd.append("--demo")
+        if self.user:
+            cmd = ["runuser", "-u", self.user, "--", *cmd]
+        return cmd
+
+    def start(self) -> None:
+        env = {**os.environ, **self.extra_env}
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            self.command(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=self.data_dir.parent,
+            start_new_session=True,
+        )
+        wait_for(self.healthy, START_TIMEOUT, f"hub on {self.url} (log: {self.log_path})")
+
+    def healthy(self) -> bool:
+        if self.proc.poll() is not None:
+            raise Fatal(f"hub exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
+        return requests.get(f"{self.url}/hub/health", timeout=2).status_code == 200
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def interrupt(self, timeout: float = 60) -> int:
+        """Ctrl-C as a terminal sends it (to the foreground process group); returns the status."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        return self.proc.wait(timeout)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.interrupt()
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+class LearnerClient(requests.Session):
+    """A browser-like HTTP client of one logged-in user."""
+
+    def __init__(self, base_url: str, username: str):
+        super().__init__()
+        self.base_url = base_url
+        self.username = username
+        self.server_url = f"{base_url}/user/{username}"
+
+    def xsrf(self) -> str:
+        return next(c.value for c in self.cookies if c.name == "_xsrf" and c.path == "/hub/")
+
+    def login(self, secret: str) -> requests.Response:
+        self.get(f"{self.base_url}/hub/login")
+        return self.post(
+            f"{self.base_url}/hub/login",
+            data={"username": self.username, "password": secret, "_xsrf": self.xsrf()},
+        )
+
+    def wait_for_server(self) -> requests.Response:
+        def home():
+            r = self.get(f"{self.server_url}/naikkelas", timeout=10)
+            return r if r.status_code == 200 and "nk-main" in r.text else None
+
+        self.get(f"{self.base_url}/hub/spawn")
+        return wait_for(home, START_TIMEOUT, f"{self.username}'s course home")
+
+    def lesson_links(self) -> list[str]:
+        html = self.get(f"{self.server_url}/naikkelas").text
+        return re.findall(r'href="(/user/[^"]+/voila/render/[^"]+\.ipynb)"', html)
+
+    def open_lesson(self, link: str) -> str:
+        """Render a lesson with Voila (this starts its kernel); returns the kernel id."""
+        r = self.get(f"{self.base_url}{link}", timeout=60)
+        r.raise_for_status()
+        match = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', r.text)
+        assert match, "rendered lesson carries no kernel id"
+        return match.group(1)
+
+    def server_xsrf(self) -> str:
+        for c in self.cookies:
+            if c.name == "_xsrf" and c.path.startswith(f"/user/{self.username}"):
+                return c.value
+        return self.xsrf()
+
+
+def kernel_message(msg_type: str, content: dict, channel: str = "shell") -> dict:
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "session": uuid.uuid4().hex,
+            "username": "attacker",
+            "version": "5.3",
+            "date": datetime.now(UTC).isoformat(),
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": channel,
+        "buffers": [],
+    }
+
+
+def kernel_websocket(client: LearnerClient, kernel_id: str):
+    """Open the kernel's websocket exactly as a Voila page does."""
+    import websocket
+
+    ws_url = client.server_url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+    cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
+    return websocket.create_connection(
+        ws_url, cookie=cookie, origin=client.base_url, timeout=10, subprotocols=None
+    )
+
+
+def replies(ws, until_msg_id: str, timeout: float = 15) -> list[dict]:
+    """Read messages until the reply to `until_msg_id` arrives; returns all messages read."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        raw = ws.recv()
+        if isinstance(raw, bytes):
+            continue
+        msg = json.loads(raw)
+        seen.append(msg)
+        if msg.get("parent_header", {}).get("msg_id") == until_msg_id and msg["msg_type"].endswith(
+            "_reply"
+        ):
+            return seen
+    raise TimeoutError(f"no reply to {until_msg_id}")
+
+
+def processes_of(username: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["username"]):
+        if proc.info["username"] == username:
+            found.append(proc)
+    return found

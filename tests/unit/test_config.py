@@ -1,0 +1,71 @@
+"""The hub configuration functions, against a bare traitlets Config."""
+
+import json
+
+from traitlets.config import Config
+
+from naikkelas.hub import config
+from naikkelas.hub.lockdown import ALLOWED_KERNEL_MESSAGES, learner_server_config
+from naikkelas.hub.settings import Settings
+
+
+def settings(tmp_path, **kw):
+    return Settings(data_dir=str(tmp_path / "data"), **kw)
+
+
+def test_apply_config_uses_naikkelas_parts(tmp_path):
+    c = config.apply_config(Config(), settings(tmp_path, port=8123))
+    assert c.JupyterHub.authenticator_class == "naikkelas.hub.auth.NaikKelasAuthenticator"
+    assert c.JupyterHub.port == 8123
+    assert c.JupyterHub.hub_port == 8125
+    assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:8124"
+    assert c.JupyterHub.db_url.startswith("sqlite:///")
+    assert c.JupyterHub.db_url.endswith("data/jupyterhub.sqlite")
+    assert c.JupyterHub.cleanup_servers is True
+    names = [s["name"] for s in c.JupyterHub.services]
+    assert "idle-culler" in names
+    assert {r["name"] for r in c.JupyterHub.load_roles} >= {"user", "idle-culler"}
+
+
+def test_root_gets_own_system_users_and_ordinary_user_shares_one(tmp_path):
+    as_root = config.apply_config(Config(), settings(tmp_path, as_root=True))
+    assert as_root.JupyterHub.spawner_class.endswith("SystemUserSpawner")
+    shared = config.apply_config(Config(), settings(tmp_path, as_root=False))
+    assert shared.JupyterHub.spawner_class.endswith("SharedUserSpawner")
+    assert shared.SharedUserSpawner.home_root.endswith("data/homes")
+
+
+def test_public_dir_is_outside_a_private_data_dir_as_root(tmp_path):
+    root = settings(tmp_path, as_root=True)
+    assert str(root.public_path).startswith("/var/lib/naikkelas/")
+    user = settings(tmp_path, as_root=False)
+    assert user.public_path == (tmp_path / "data" / "public")
+    explicit = settings(tmp_path, as_root=True, public_dir=str(tmp_path / "pub"))
+    assert explicit.public_path == tmp_path / "pub"
+
+
+def test_db_url_defaults_to_sqlite_in_data_dir_and_can_be_set(tmp_path):
+    assert settings(tmp_path).naikkelas_db_url.endswith("data/naikkelas.sqlite")
+    assert settings(tmp_path, db_url="postgresql://x/y").naikkelas_db_url == "postgresql://x/y"
+
+
+def test_learner_server_config_closes_everything_but_voila():
+    cfg = learner_server_config(kernel_cull_idle_seconds=321)
+    ext = cfg["ServerApp"]["jpserver_extensions"]
+    for name in ("jupyterlab", "notebook", "jupyter_server_terminals", "jupyter_lsp"):
+        assert ext[name] is False
+    assert ext["voila.server_extension"] is True
+    assert ext["naikkelas.hub.learner"] is True
+    assert cfg["ServerApp"]["terminals_enabled"] is False
+    assert cfg["ServerApp"]["authorizer_class"].endswith("LearnerAuthorizer")
+    allowed = cfg["MappingKernelManager"]["allowed_message_types"]
+    assert "execute_request" not in allowed
+    assert set(allowed) == set(ALLOWED_KERNEL_MESSAGES)
+    assert cfg["MappingKernelManager"]["cull_idle_timeout"] == 321
+    assert cfg["VoilaConfiguration"]["template"] == "naikkelas"
+    json.dumps(cfg)  # written as JSON for the learner server
+
+
+def test_functions_do_not_touch_the_disk(tmp_path):
+    config.apply_config(Config(), settings(tmp_path))
+    assert not (tmp_path / "data").exists()
