@@ -18,6 +18,7 @@ straight to the lesson (one step fewer than NaikKelas's course home).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pwd
 import shutil
@@ -96,8 +97,9 @@ def stop_server(hub: HubProcess, username: str, secret: str, unix_user: str) -> 
 
 
 def time_login(browser, hub_url: str, username: str, secret: str, via_course_home: bool) -> float:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto(f"{hub_url}/hub/login")
     page.fill("#username_input", username)
@@ -116,10 +118,8 @@ def time_login(browser, hub_url: str, username: str, secret: str, via_course_hom
 def memory_mib(unix_user: str) -> float:
     total = 0
     for proc in processes_of(unix_user):
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += proc.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total / 2**20
 
 
@@ -142,11 +142,11 @@ def main() -> None:
         sys.exit("run as root: both platforms spawn learners as system users")
     ensure_stock_user()
     base = Path(tempfile.mkdtemp(prefix="nk-bench-"))
-    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(3))
+    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(4))
     ours.data_dir.mkdir()
     stock_dir = base / "stock"
     stock_dir.mkdir()
-    stock = StockHub(data_dir=stock_dir, port=free_port_block(3))
+    stock = StockHub(data_dir=stock_dir, port=free_port_block(4))
     results = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -169,7 +169,9 @@ def main() -> None:
     for name, (cold, warm, mem) in results.items():
         print(f"{name:<28}{cold:>10.2f}{warm:>10.2f}{mem:>14.0f}")
     s, n = results["stock JupyterHub + Voila"], results["NaikKelas"]
-    print(f"{'ratio NaikKelas/stock':<28}{n[0] / s[0]:>10.2f}{n[1] / s[1]:>10.2f}{n[2] / s[2]:>14.2f}")
+    print(
+        f"{'ratio NaikKelas/stock':<28}{n[0] / s[0]:>10.2f}{n[1] / s[1]:>10.2f}{n[2] / s[2]:>14.2f}"
+    )
     shutil.rmtree(base, ignore_errors=True)
 
 

@@ -39,8 +39,13 @@ def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def release_course(course_dir: Path, released_root: Path, cohort: str) -> Path:
+def release_course(
+    course_dir: Path, released_root: Path, cohort: str, source_root: Path | None = None
+) -> Path:
     """Release one course to `released_root/cohort/<course>`; returns that folder.
+
+    With `source_root`, the trainer's source notebooks (with their answer keys) are kept at
+    `source_root/<course>` for the NaikKelas service, where learners' servers cannot read them.
 
     The folder is built next to its destination and swapped in with renames, so a learner never
     sees a half-released course.
@@ -71,6 +76,17 @@ def release_course(course_dir: Path, released_root: Path, cohort: str) -> Path:
         staging.rename(destination)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        if source_root is not None:
+            _keep_source(course, Path(source_root))
         return destination
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_source(course, source_root: Path) -> None:
+    target = source_root / course.slug
+    target.mkdir(parents=True, exist_ok=True)
+    for lesson in course.lessons:
+        tmp = target / f".{lesson.path.name}.tmp"
+        shutil.copyfile(lesson.path, tmp)
+        tmp.replace(target / lesson.path.name)

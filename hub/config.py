@@ -12,10 +12,9 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from .settings import Settings
+from .settings import SERVICE_NAME, Settings
 
 HERE = Path(__file__).parent
-SERVICE_NAME = "naikkelas"
 
 
 def hub_basics(c: Config, settings: Settings) -> None:
@@ -70,7 +69,17 @@ def spawner(c: Config, settings: Settings) -> None:
     c.Spawner.term_timeout = 3
     c.Spawner.kill_timeout = 3
     c.JupyterHub.shutdown_on_logout = False
-    c.Spawner.environment = {"PYTHONNOUSERSITE": "1"}
+    c.Spawner.environment = {
+        "PYTHONNOUSERSITE": "1",
+        # Lesson kernels check answers and save progress through the NaikKelas service.
+        "NAIKKELAS_SERVICE_URL": settings.service_url,
+    }
+    # The server's token (inherited by its kernels) may call the NaikKelas service.
+    c.Spawner.server_token_scopes = [
+        "users:activity!user",
+        "access:servers!server",
+        f"access:services!service={SERVICE_NAME}",
+    ]
     # Where the authenticator's pre-spawn step roots and configures learners' servers.
     c.NaikKelasAuthenticator.released_dir = str(settings.released_path)
     c.NaikKelasAuthenticator.learner_config_dir = str(settings.learner_config_path)
@@ -84,7 +93,25 @@ def roles(c: Config) -> None:
         {
             "name": "user",
             "description": "Every account: its own server only.",
-            "scopes": ["self"],
+            "scopes": ["self", f"access:services!service={SERVICE_NAME}"],
+        },
+    ]
+
+
+def services(c: Config, settings: Settings) -> None:
+    """The NaikKelas service: answer checking and progress, beside the hub."""
+    c.JupyterHub.services = [
+        *c.JupyterHub.get("services", []),
+        {
+            "name": SERVICE_NAME,
+            "url": f"http://127.0.0.1:{settings.service_port}",
+            "command": [sys.executable, "-m", "naikkelas.hub.service"],
+            "environment": {
+                "NAIKKELAS_DATA_DIR": str(settings.data_path),
+                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
+                "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
+            },
+            "display": False,
         },
     ]
 
@@ -120,5 +147,6 @@ def apply_config(c: Config, settings: Settings) -> Config:
     authenticator(c, settings)
     spawner(c, settings)
     roles(c)
+    services(c, settings)
     culling(c, settings)
     return c

@@ -79,7 +79,7 @@ def seed_demo(settings: Settings) -> list[str]:
     seed_demo_accounts(engine_for(settings.naikkelas_db_url))
     released = []
     for course in list_courses(Path(settings.courses_dir)):
-        release_course(course.path, settings.released_path, DEMO_COHORT)
+        release_course(course.path, settings.released_path, DEMO_COHORT, settings.source_path)
         released.append(course.slug)
     return released
 

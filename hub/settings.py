@@ -13,6 +13,8 @@ from pathlib import Path
 from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Configurable
 
+SERVICE_NAME = "naikkelas"
+
 
 class Settings(Configurable):
     """Options of a NaikKelas deployment (embedded run and Kubernetes alike)."""
@@ -102,6 +104,20 @@ class Settings(Configurable):
     def released_path(self) -> Path:
         """Where released lessons live, one folder per cohort."""
         return self.public_path / "released"
+
+    @property
+    def source_path(self) -> Path:
+        """Trainers' source lessons as released (with answer keys): private to the hub."""
+        return self.data_path / "source"
+
+    @property
+    def service_port(self) -> int:
+        """The NaikKelas hub service listens on loopback, three ports above the public one."""
+        return self.port + 3
+
+    @property
+    def service_url(self) -> str:
+        return f"http://127.0.0.1:{self.service_port}/services/{SERVICE_NAME}/"
 
     @property
     def learner_config_path(self) -> Path:

@@ -51,7 +51,7 @@ def start_hub(tmp_path_factory):
 
     def start(name="hub", demo=True, **kwargs) -> HubProcess:
         data_dir = tmp_path_factory.mktemp(name)
-        hub = HubProcess(data_dir=data_dir, port=free_port_block(3), demo=demo, **kwargs)
+        hub = HubProcess(data_dir=data_dir, port=free_port_block(4), demo=demo, **kwargs)
         started.append(hub)
         hub.start()
         return hub
@@ -101,8 +101,15 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def phone(browser):
+def phone(browser, request):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID"
     )
@@ -110,12 +117,20 @@ def phone(browser):
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = artifact_dir(request.node)
+        page.screenshot(path=folder / "failure.png", full_page=True)
     context.close()
+
+
+def artifact_dir(node) -> Path:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", node.nodeid)
+    folder = ROOT / "test-output" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
 def artifacts(request) -> Path:
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
-    folder = ROOT / "test-output" / name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artifact_dir(request.node)

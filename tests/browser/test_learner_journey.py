@@ -15,8 +15,9 @@ def test_learner_logs_in_opens_lesson_and_gets_feedback_by_tapping(hub, phone, a
     lesson = page.get_by_role("link", name="Cara menjawab soal")
     lesson.tap()
 
+    page.get_by_text("Langkah 1 dari").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Lanjut").tap()
     answer = page.get_by_role("button", name="Menekan tombol jawaban")
-    answer.wait_for(timeout=60_000)
     page.get_by_role("button", name="Mengetik kode program").tap()
     page.get_by_text("Belum tepat").wait_for()
     answer.tap()

@@ -1,0 +1,193 @@
+"""The lesson shell: one idea per screen, a step indicator, a progress bar, Kembali/Lanjut, and a
+closing screen with the score. Progress is saved as it happens and restored when the lesson opens
+again (reload, another device, a restarted server).
+
+A lesson notebook declares its screens and shows the lesson:
+
+    lesson = Lesson("Apa itu QRIS?")
+    lesson.screen("## Tujuan\\nSetelah pelajaran ini Anda bisa ...")
+    lesson.screen("Pilih jawaban yang benar.", SingleChoice("q1", "QRIS dipakai untuk ...", [...]))
+    lesson.show()
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from .client import ClientError, ProgressClient, connect
+from .questions import TARGET, Question
+from .text import escape, markdown, status
+
+
+class Screen:
+    """One screen of a lesson: text and widgets, shown together."""
+
+    def __init__(self, parts: tuple):
+        self.questions: list[Question] = []
+        children = []
+        for part in parts:
+            if isinstance(part, str):
+                children.append(widgets.HTML(f'<div class="nk-text">{markdown(part)}</div>'))
+            elif isinstance(part, widgets.Widget):
+                children.append(part)
+                if isinstance(part, Question):
+                    self.questions.append(part)
+            else:
+                raise TypeError(f"a screen holds text or widgets, not {type(part).__name__}")
+        self.box = widgets.VBox(children)
+        self.box.add_class("nk-screen")
+
+
+def course_home_url(environ=os.environ) -> str:
+    """The learner's course home, from the path Voila is rendering."""
+    match = re.match(r"^(.*)/voila/render/", environ.get("SCRIPT_NAME", ""))
+    return f"{match.group(1)}/naikkelas" if match else "../"
+
+
+class Lesson:
+    """The shell around a lesson's screens."""
+
+    def __init__(self, title: str, client: ProgressClient | None = None):
+        self.title = title
+        self.screens: list[Screen] = []
+        self.client = client
+        self.index = 0
+        self.questions: dict[str, Question] = {}
+        self.heading = widgets.HTML(f'<h1 class="nk-title">{escape(title)}</h1>')
+        self.counter = widgets.HTML()
+        self.bar = widgets.IntProgress(min=0, value=1, layout=widgets.Layout(width="100%"))
+        self.bar.add_class("nk-bar")
+        self.body = widgets.VBox()
+        self.message = widgets.HTML()
+        self.nav = widgets.HBox()
+        self.root = widgets.VBox(
+            [self.heading, self.counter, self.bar, self.body, self.message, self.nav]
+        )
+        self.root.add_class("nk-lesson")
+
+    # -- authoring ---------------------------------------------------------------------------
+    def screen(self, *parts) -> None:
+        """Add a screen made of Markdown text and widgets (questions, simulators)."""
+        screen = Screen(parts)
+        for question in screen.questions:
+            if question.question_id in self.questions:
+                raise ValueError(f"question id {question.question_id!r} is used twice")
+            question.lesson = self
+            self.questions[question.question_id] = question
+        self.screens.append(screen)
+
+    def show(self) -> None:
+        """Display the lesson, resuming where this learner left it."""
+        if not self.screens:
+            raise ValueError("a lesson needs at least one screen")
+        if self.client is None:
+            self.client = connect()
+        self.closing = widgets.VBox()
+        self.bar.max = len(self.screens)
+        step = 0
+        try:
+            saved = self.client.state()
+        except ClientError as e:
+            saved = {}
+            self.message.value = status(str(e))
+        for question_id, record in (saved.get("answers") or {}).items():
+            if question_id in self.questions:
+                self.questions[question_id].restore(record)
+        if isinstance(saved.get("step"), int):
+            step = saved["step"]
+        self._show(min(max(step, 0), len(self.screens) - 1))
+        display(self.root)
+
+    # -- navigation --------------------------------------------------------------------------
+    def _nav_buttons(self, index: int) -> None:
+        """New Kembali/Lanjut buttons for screen `index`.
+
+        A double tap on a slow phone reaches the kernel as two clicks on the same button. The
+        buttons belong to the screen they were drawn for, so the second click, from a screen that
+        is no longer shown, is ignored: one tap, one screen, with no timing involved.
+        """
+        old = self.nav.children
+        self.back = widgets.Button(description="Kembali", layout=_nav_layout())
+        self.next = widgets.Button(
+            description="Lanjut", button_style="primary", layout=_nav_layout()
+        )
+        self.back.add_class("nk-nav")
+        self.next.add_class("nk-nav")
+        self.back.on_click(lambda _b: index == self.index and self.go(index - 1))
+        self.next.on_click(lambda _b: index == self.index and self.forward())
+        self.nav.children = [self.back, self.next]
+        for button in old:
+            button.close()
+
+    def go(self, index: int) -> None:
+        """Move to screen `index` (taps past either end are ignored)."""
+        if not 0 <= index < len(self.screens) or index == self.index:
+            return
+        self._show(index)
+        try:
+            self.client.step(index)
+        except ClientError as e:
+            self.message.value = status(str(e))
+
+    def forward(self) -> None:
+        if self.index == len(self.screens) - 1:
+            self.finish()
+        else:
+            self.go(self.index + 1)
+
+    def _show(self, index: int) -> None:
+        self.index = index
+        self._nav_buttons(index)
+        self.body.children = [self.screens[index].box]
+        self.counter.value = f'<p class="nk-step">Langkah {index + 1} dari {len(self.screens)}</p>'
+        self.bar.value = index + 1
+        self.bar.description = ""
+        self.back.disabled = index == 0
+        self.next.disabled = False
+        last = index == len(self.screens) - 1
+        self.next.description = "Selesai" if last else "Lanjut"
+        self.message.value = ""
+
+    def finish(self) -> None:
+        """The closing screen: score and what to do next."""
+        unanswered = [q for q in self.questions.values() if not q.answered]
+        if unanswered:
+            self.message.value = status(
+                f"Masih ada {len(unanswered)} soal yang belum dijawab. "
+                "Jawab dulu, lalu tekan Selesai."
+            )
+            first = next(
+                i for i, s in enumerate(self.screens) if any(q in s.questions for q in unanswered)
+            )
+            if first != self.index:
+                self.go(first)
+                self.message.value = status(f"Masih ada {len(unanswered)} soal yang belum dijawab.")
+            return
+        try:
+            score = self.client.finish()
+        except ClientError as e:
+            self.message.value = status(str(e))
+            return
+        earned, total = score.get("earned", 0), score.get("total", 0)
+        self.body.children = [
+            widgets.HTML(
+                '<div class="nk-done">'
+                "<h2>Pelajaran selesai. Hebat!</h2>"
+                f'<p class="nk-score">Skor Anda: {earned:g} dari {total:g}</p>'
+                "<p>Langkah berikutnya: buka pelajaran selanjutnya di daftar pelajaran.</p>"
+                f'<p><a class="nk-link-button" href="{escape(course_home_url())}">'
+                "Kembali ke daftar pelajaran</a></p></div>"
+            )
+        ]
+        self.counter.value = '<p class="nk-step">Selesai</p>'
+        self.bar.value = self.bar.max
+        self._nav_buttons(self.index)
+        self.next.layout.display = "none"
+
+
+def _nav_layout() -> widgets.Layout:
+    return widgets.Layout(flex="1 1 0", min_height=TARGET, height="auto", margin="4px")
