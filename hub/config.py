@@ -30,6 +30,9 @@ def hub_basics(c: Config, settings: Settings) -> None:
     c.JupyterHub.template_vars = {"product": "NaikKelas"}
     # Learners always land in their server (course home); no JupyterHub home page in between.
     c.JupyterHub.default_url = "/hub/spawn"
+    # A learner whose server was stopped (culled, restarted) gets it started again at once
+    # instead of a "server not running" page with a button.
+    c.JupyterHub.implicit_spawn_seconds = 0.5
     # Stop every server when the hub stops, so Ctrl-C leaves no orphans.
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True

@@ -64,6 +64,9 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             "cull_interval": 60,
             "cull_connected": True,
         },
+        # A restarted lesson kernel has lost its widgets, leaving the page inert: let a dead
+        # kernel stay dead; the page notices (keepalive.js) and reloads with a fresh one.
+        "KernelManager": {"autorestart": False},
         "VoilaConfiguration": {
             "template": "naikkelas",
             "show_tracebacks": False,

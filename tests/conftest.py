@@ -8,6 +8,8 @@ hub
     each other share it.
 start_hub
     Factory for a hub of a test's own (for tests that stop it or start it differently).
+new_learner
+    Factory: ``new_learner()`` makes a fresh learner in cohort ``demo``; returns (username, PIN).
 learner
     Factory: ``learner("peserta1")`` logs a demo learner in and returns a `LearnerClient` whose
     server is running.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -64,6 +67,25 @@ def start_hub(tmp_path_factory):
 @pytest.fixture(scope="session")
 def hub(start_hub) -> HubProcess:
     return start_hub("shared-hub")
+
+
+@pytest.fixture
+def new_learner(hub):
+    """Factory: a fresh learner of cohort `demo` (username, PIN) for tests that need a clean slate."""
+    from naikkelas.hub.accounts import Role, upsert_account
+    from naikkelas.hub.db import engine_for
+    from naikkelas.hub.settings import Settings
+
+    engine = engine_for(Settings(data_dir=str(hub.data_dir)).naikkelas_db_url)
+
+    def make(display_name="Peserta Uji") -> tuple[str, str]:
+        username = f"uji{uuid.uuid4().hex[:8]}"
+        upsert_account(
+            engine, username, Role.LEARNER, "246810", cohort="demo", display_name=display_name
+        )
+        return username, "246810"
+
+    return make
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ _templates = jinja2.Environment(
 )
 
 
-class RefusedHandler(JupyterHandler):
+class RefusedHandler(web.RequestHandler):
     """404 for every method: learners don't get to know these routes exist."""
 
     def prepare(self):
@@ -57,3 +57,20 @@ class CourseHomeHandler(JupyterHandler):
         )
         self.set_header("Cache-Control", "no-store")
         self.finish(html)
+
+
+class KernelAliveHandler(JupyterHandler):
+    """204 while a lesson's kernel runs; 410 when it has died (the page then reloads)."""
+
+    @web.authenticated
+    async def get(self, kernel_id):
+        manager = self.kernel_manager
+        if kernel_id not in manager:
+            raise web.HTTPError(404)
+        if not await manager.get_kernel(kernel_id).is_alive():
+            self.log.info("Lesson kernel %s died; the page will reload", kernel_id)
+            await manager.shutdown_kernel(kernel_id, now=True)
+            raise web.HTTPError(410)
+        self.set_header("Cache-Control", "no-store")
+        self.set_status(204)
+        self.finish()

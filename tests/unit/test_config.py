@@ -23,7 +23,9 @@ def test_apply_config_uses_naikkelas_parts(tmp_path):
     assert c.JupyterHub.db_url.endswith("data/jupyterhub.sqlite")
     assert c.JupyterHub.cleanup_servers is True
     names = [s["name"] for s in c.JupyterHub.services]
-    assert "idle-culler" in names
+    assert "idle-culler" in names and "naikkelas" in names
+    assert c.JupyterHub.implicit_spawn_seconds > 0, "a stopped server restarts without a button"
+    assert "access:services!service=naikkelas" in c.Spawner.server_token_scopes
     assert {r["name"] for r in c.JupyterHub.load_roles} >= {"user", "idle-culler"}
 
 
@@ -63,6 +65,7 @@ def test_learner_server_config_closes_everything_but_voila():
     assert set(allowed) == set(ALLOWED_KERNEL_MESSAGES)
     assert cfg["MappingKernelManager"]["cull_idle_timeout"] == 321
     assert cfg["VoilaConfiguration"]["template"] == "naikkelas"
+    assert cfg["KernelManager"]["autorestart"] is False, "a restarted kernel leaves an inert page"
     json.dumps(cfg)  # written as JSON for the learner server
 
 
