@@ -71,7 +71,7 @@ def hub(start_hub) -> HubProcess:
 
 @pytest.fixture
 def new_learner(hub):
-    """Factory: a fresh learner of cohort `demo` (username, PIN) for tests that need a clean slate."""
+    """Factory: a fresh learner of cohort `demo`, as (username, PIN), for a clean slate."""
     from naikkelas.hub.accounts import Role, upsert_account
     from naikkelas.hub.db import engine_for
     from naikkelas.hub.settings import Settings
