@@ -18,6 +18,8 @@ _EXPORTS = {
     "NumberAnswer": ".questions",
     "Ordering": ".questions",
     "Matching": ".questions",
+    "ImageRegion": ".questions",
+    "Scenario": ".questions",
     "preview": ".client",
 }
 

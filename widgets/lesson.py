@@ -48,6 +48,14 @@ def course_home_url(environ=os.environ) -> str:
     return f"{match.group(1)}/naikkelas" if match else "../"
 
 
+def lesson_file_url(name: str, environ=os.environ) -> str:
+    """URL of a file beside the lesson (a picture), served by Voila's file handler."""
+    match = re.match(r"^(.*)/voila/render/(.*/)?[^/]+\.ipynb$", environ.get("SCRIPT_NAME", ""))
+    if not match:
+        return name
+    return f"{match.group(1)}/voila/files/{match.group(2) or ''}{name}"
+
+
 class Lesson:
     """The shell around a lesson's screens."""
 

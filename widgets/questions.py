@@ -326,3 +326,149 @@ class Matching(Question):
         self.check_button.disabled = not enabled
         for picker in self.pickers.values():
             picker.disabled = not enabled
+
+
+class ImageRegion(Question):
+    """Tap the right part of a picture (a phone screenshot: "tap the merchant name").
+
+    The picture is covered by a grid of buttons, so it works by touch, keyboard and screen reader;
+    a tap sends the centre of its cell as fractions of the picture, checked against the key's
+    rectangles.
+    """
+
+    kind = "region"
+
+    def __init__(
+        self,
+        question_id: str,
+        prompt: str,
+        image: str,
+        alt: str,
+        columns: int = 3,
+        rows: int = 6,
+        aspect: float = 2.0,
+    ):
+        # image: a file beside the lesson (served by Voila); aspect: height / width
+        if not alt.strip():
+            raise ValueError(f"{question_id}: every picture needs alt text")
+        self.image, self.alt = image, alt
+        self.columns, self.rows, self.aspect = columns, rows, aspect
+        super().__init__(question_id, prompt)
+
+    def controls(self):
+        from .lesson import lesson_file_url
+
+        picture = widgets.HTML(
+            f'<img class="nk-region-img" src="{escape(lesson_file_url(self.image))}" '
+            f'alt="{escape(self.alt)}">'
+        )
+        self.cells = []
+        for row in range(self.rows):
+            for col in range(self.columns):
+                name = f"Bagian baris {row + 1}, kolom {col + 1}"
+                # The name is the button's text (hidden by CSS), so screen readers say it.
+                cell = widgets.Button(
+                    description=name,
+                    tooltip=name,
+                    layout=widgets.Layout(width="auto", height="auto", margin="0"),
+                )
+                cell.add_class("nk-region-cell")
+                point = [(col + 0.5) / self.columns, (row + 0.5) / self.rows]
+                cell.on_click(lambda b, p=point: self.tap(b, p))
+                self.cells.append(cell)
+        grid = widgets.GridBox(
+            self.cells,
+            layout=widgets.Layout(
+                grid_template_columns=f"repeat({self.columns}, 1fr)",
+                grid_template_rows=f"repeat({self.rows}, 1fr)",
+            ),
+        )
+        grid.add_class("nk-region-grid")
+        grid.layout.margin = "0"
+        picture.layout.margin = "0"
+        frame = widgets.Box([picture, grid])
+        frame.add_class("nk-region")
+        return [frame]
+
+    def tap(self, button, point) -> None:
+        for cell in self.cells:
+            cell.button_style = "info" if cell is button else ""
+        self.submit(point)
+
+    def set_enabled(self, enabled: bool) -> None:
+        for cell in self.cells:
+            cell.disabled = not enabled
+
+
+class Scenario(Question):
+    """A branching story: each choice leads to another scene until an ending.
+
+    scenes: {scene_id: {"text": "...", "choices": [["label", next_scene_id], ...]}}; a scene
+    without choices is an ending, and the key says which endings are right (and why).
+    """
+
+    kind = "scenario"
+
+    def __init__(self, question_id: str, prompt: str, scenes: dict, start: str):
+        if start not in scenes:
+            raise ValueError(f"{question_id}: start scene {start!r} is not in the story")
+        for scene_id, scene in scenes.items():
+            for _label, target in scene.get("choices", []):
+                if target not in scenes:
+                    raise ValueError(
+                        f"{question_id}: scene {scene_id!r} leads to unknown {target!r}"
+                    )
+        self.scenes, self.start = scenes, start
+        self.path: list[str] = []
+        super().__init__(question_id, prompt)
+
+    def controls(self):
+        self.stage = widgets.VBox()
+        self.stage.add_class("nk-scene")
+        self.again = _button("Ulangi cerita")
+        self.again.on_click(lambda _b: self.go(self.start))
+        self.again.layout.display = "none"
+        self.go(self.start)
+        return [self.stage, self.again]
+
+    def go(self, scene_id: str) -> None:
+        if not self.path or scene_id == self.start:
+            self.path = []
+        self.path.append(scene_id)
+        scene = self.scenes[scene_id]
+        text = widgets.HTML(f'<div class="nk-scene-text">{markdown(scene.get("text", ""))}</div>')
+        buttons = []
+        for label, target in scene.get("choices", []):
+            button = _button(label)
+            button.on_click(lambda _b, t=target, here=scene_id: self._choose(here, t))
+            buttons.append(button)
+        self.stage.children = [text, *buttons]
+        if not scene.get("choices"):
+            self.again.layout.display = None
+            self.submit(scene_id)
+        else:
+            self.again.layout.display = "none"
+
+    def _choose(self, here: str, target: str) -> None:
+        # A stale tap on a scene no longer shown (double tap) is ignored.
+        if self.path and self.path[-1] == here:
+            self.go(target)
+
+    def show_answer(self, answer):
+        if isinstance(answer, str) and answer in self.scenes:
+            self.path = [self.start]
+            self.go(answer)
+
+    def restore(self, saved: dict) -> None:
+        ending = saved.get("answer")
+        if isinstance(ending, str) and ending in self.scenes:
+            self.path = [self.start, ending]
+            scene = self.scenes[ending]
+            self.stage.children = [
+                widgets.HTML(f'<div class="nk-scene-text">{markdown(scene.get("text", ""))}</div>')
+            ]
+            self.again.layout.display = None
+        self.show_result(saved)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.again.disabled = not enabled

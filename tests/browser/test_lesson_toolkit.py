@@ -91,3 +91,37 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
     page.get_by_role("link", name="Kembali ke daftar pelajaran").tap()
     page.get_by_role("heading", name=re.compile("Halo")).wait_for()
+
+
+def test_image_region_and_branching_scenario(hub, phone, new_learner, artifacts):
+    page = phone
+    username, pin = new_learner()
+    login(page, hub, username, pin)
+    page.get_by_role("link", name="Latihan: gambar dan cerita").tap()
+    page.get_by_text("Langkah 1 dari 4").wait_for(timeout=60_000)
+    lanjut(page)
+
+    picture = page.get_by_role("img", name=re.compile("Layar konfirmasi pembayaran"))
+    picture.wait_for()
+    assert page.evaluate("document.querySelector('.nk-region-img').naturalWidth") > 0, (
+        "the picture is served by the deployment"
+    )
+    # Wrong part first (the BAYAR button at the bottom), then the merchant name.
+    page.get_by_role("button", name="Bagian baris 6, kolom 2").tap()
+    page.get_by_text("Cari tulisan 'Nama toko'").wait_for()
+    page.get_by_role("button", name="Bagian baris 2, kolom 2").tap()
+    page.get_by_text("Itu nama toko").wait_for()
+    page.screenshot(path=artifacts / "image-region.png", full_page=True)
+    lanjut(page)
+
+    page.get_by_role("button", name="Tanya dulu nama petugasnya").tap()
+    page.get_by_role("button", name="Sebutkan kode OTP-nya").tap()
+    page.get_by_text("saldo Bu Sari berkurang").wait_for()
+    page.get_by_text("Jangan pernah memberikannya").wait_for()
+    page.get_by_role("button", name="Ulangi cerita").tap()
+    page.get_by_role("button", name="Tutup telepon").tap()
+    page.get_by_text("Petugas bank asli tidak pernah meminta kode OTP").wait_for()
+    page.screenshot(path=artifacts / "scenario.png", full_page=True)
+    lanjut(page)
+    page.get_by_role("button", name="Selesai").tap()
+    page.get_by_text("Skor Anda: 2 dari 2").wait_for()
