@@ -15,12 +15,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from naikkelas.widgets.answering import apply_answer, lesson_score, public_record
-from naikkelas.widgets.checking import extract_key
+from naikkelas.widgets.checking import QUESTION_ID, extract_key
 
 from . import progress
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 class LessonError(ValueError):
@@ -78,7 +77,7 @@ def answer_question(
     event_id: str,
 ) -> dict:
     """Check one answer, record it once, and return what the learner should see."""
-    if not QUESTION_ID.match(question or ""):
+    if not QUESTION_ID.fullmatch(question or ""):
         raise LessonError(400, "Soal tidak dikenal.")
     entry = keys.key(course, lesson).get(question)
     if entry is None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from .courses import COURSE_FILE, read_course
+from naikkelas.widgets.checking import AnswerKeyError, extract_key, validate_key
+
+from .courses import COURSE_FILE, CourseError, read_course
 
 HIDDEN_TESTS = re.compile(
     r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
@@ -25,6 +27,20 @@ SOLUTION = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+def check_keys(course) -> None:
+    """Refuse to release a course whose answer keys are broken (nothing is released then)."""
+    problems = []
+    for lesson in course.lessons:
+        try:
+            key = extract_key(nbformat.read(lesson.path, as_version=4))
+        except (AnswerKeyError, ValueError) as e:
+            problems.append(f"{lesson.path.name}: {e}")
+            continue
+        problems += [f"{lesson.path.name}: {problem}" for problem in validate_key(key)]
+    if problems:
+        raise CourseError(f"{course.slug}: broken answer keys: " + "; ".join(problems))
 
 
 def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -51,6 +67,7 @@ def release_course(
     sees a half-released course.
     """
     course = read_course(course_dir)
+    check_keys(course)
     cohort_dir = Path(released_root) / cohort
     cohort_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(cohort_dir, 0o755)  # noqa: S103 - learners read released lessons

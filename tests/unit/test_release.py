@@ -18,7 +18,8 @@ def make_course(root, slug="kursus", title="Kursus Uji"):
     nb = new_notebook(metadata={"naikkelas": {"title": "Pelajaran Satu", "minutes": 4}})
     code = new_code_cell(
         "x = 1\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\n"
-        "### BEGIN HIDDEN TESTS\nassert answer == 42\n### END HIDDEN TESTS\nprint(x)"
+        "### BEGIN HIDDEN TESTS\nKEY = {'q1': {'type': 'single', 'answer': 0}}\n"
+        "assert answer == 42\n### END HIDDEN TESTS\nprint(x)"
     )
     code.outputs = [new_output("stream", text="secret output")]
     code.execution_count = 3
@@ -46,6 +47,7 @@ def test_release_strips_outputs_solutions_and_hidden_tests(tmp_path):
     code = nb["cells"][1]
     assert code["outputs"] == [] and code["execution_count"] is None
     assert "answer = 42" not in released and "assert answer" not in released
+    assert "KEY" not in released
     assert "x = 1" in released and "print(x)" in released
     assert (dest / "gambar.png").exists()
     assert not (dest / "catatan-pelatih.txt").exists(), "only lessons, metadata and images"
@@ -76,3 +78,19 @@ def test_bundled_courses_read():
 
     courses = list_courses(ROOT / "courses")
     assert courses and all(course.lessons for course in courses)
+
+
+def test_a_course_with_a_broken_key_is_not_released(tmp_path):
+    src = make_course(tmp_path / "src")
+    nb = nbformat.read(src / "01-satu.ipynb", as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "### BEGIN HIDDEN TESTS\nKEY = {'q2': {'type': 'single', 'anwser': 1}}\n"
+            "### END HIDDEN TESTS"
+        )
+    )
+    nbformat.write(nb, src / "01-satu.ipynb")
+    with pytest.raises(CourseError, match="01-satu.ipynb.*q2"):
+        release_course(src, tmp_path / "released", "a", tmp_path / "source")
+    assert not (tmp_path / "released" / "a" / "kursus").exists()
+    assert not (tmp_path / "source").exists()
