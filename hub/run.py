@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -74,6 +76,20 @@ def check_proxy(settings: Settings) -> None:
         )
 
 
+def check_ports_free(settings: Settings) -> None:
+    """Refuse to start beside another platform (it would take over the running one's proxy)."""
+    for port in (settings.port, settings.port + 1, settings.port + 2, settings.service_port):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            host = settings.ip if port == settings.port else "127.0.0.1"
+            try:
+                probe.bind((host, port))
+            except OSError:
+                raise StartError(
+                    f"port {port} on {host} is already in use (is NaikKelas already running?)"
+                ) from None
+
+
 def seed_demo(settings: Settings) -> list[str]:
     """Demo accounts and the bundled courses released to the demo cohort."""
     seed_demo_accounts(engine_for(settings.naikkelas_db_url))
@@ -89,7 +105,11 @@ def run(settings: Settings, config: Config | None = None) -> None:
     from jupyterhub.app import JupyterHub
 
     check_proxy(settings)
+    check_ports_free(settings)
     prepare(settings)
+    # Started in the background by a shell, SIGINT arrives ignored; Ctrl-C and `kill -INT`
+    # must still stop the platform cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     url = f"http://{settings.ip}:{settings.port}/"
     if settings.demo:
         released = seed_demo(settings)

@@ -179,12 +179,20 @@ class FinishHandler(LessonHandler):
         self.finish(json.dumps(result))
 
 
+class HealthHandler(web.RequestHandler):
+    """The hub and operators check the service is up here (no data, no login)."""
+
+    def get(self):
+        self.finish({"status": "ok"})
+
+
 def make_app(settings: Settings, prefix: str) -> web.Application:
     keys = KeyStore(settings.source_path)
     args = {"settings": settings, "keys": keys}
     route = r"api/lessons/([^/]+)/([^/]+)/"
     return web.Application(
         [
+            (prefix, HealthHandler),
             (url_path_join(prefix, route + "state"), StateHandler, args),
             (url_path_join(prefix, route + "answer"), AnswerHandler, args),
             (url_path_join(prefix, route + "step"), StepHandler, args),

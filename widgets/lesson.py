@@ -132,14 +132,21 @@ class Lesson:
             button.close()
 
     def go(self, index: int) -> None:
-        """Move to screen `index` (taps past either end are ignored)."""
+        """Move to screen `index` (taps past either end are ignored).
+
+        The step is saved before the new screen is drawn, so whatever screen the learner sees
+        is the one they come back to.
+        """
         if not 0 <= index < len(self.screens) or index == self.index:
             return
-        self._show(index)
+        problem = None
         try:
             self.client.step(index)
         except ClientError as e:
-            self.message.value = status(str(e))
+            problem = str(e)
+        self._show(index)
+        if problem:
+            self.message.value = status(problem)
 
     def forward(self) -> None:
         if self.index == len(self.screens) - 1:

@@ -44,6 +44,7 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     page.get_by_role("button", name="Periksa jawaban").tap()
     page.get_by_text("QRIS dan marketplace ada di NaikKelas").wait_for()
     lanjut(page)
+    page.get_by_text("Langkah 5 dari 9").wait_for()
 
     # Reload mid-lesson: the page comes back at the same step with the answers kept.
     page.reload()
@@ -115,6 +116,7 @@ def test_image_region_and_branching_scenario(hub, phone, new_learner, artifacts)
     lanjut(page)
 
     page.get_by_role("button", name="Tanya dulu nama petugasnya").tap()
+    page.get_by_text("Saya Budi dari kantor pusat").wait_for()
     page.get_by_role("button", name="Sebutkan kode OTP-nya").tap()
     page.get_by_text("saldo Bu Sari berkurang").wait_for()
     page.get_by_text("Jangan pernah memberikannya").wait_for()

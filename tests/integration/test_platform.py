@@ -110,3 +110,17 @@ def test_started_as_ordinary_user_all_learners_share_it_and_it_says_so():
     finally:
         own.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_second_platform_on_the_same_port_is_refused(hub, tmp_path):
+    from tests.support import NAIKKELAS
+
+    result = subprocess.run(
+        [NAIKKELAS, "run", "--data-dir", str(tmp_path / "other"), "--port", str(hub.port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "already in use" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert hub.healthy(), "the running platform is untouched"
