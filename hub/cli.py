@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from .cli_courses import add_courses_commands
 from .cli_qris import add_qris_commands
 from .settings import Settings
 
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     add_qris_commands(sub)
+    add_courses_commands(sub, _global_options)
     return parser
 
 

@@ -1,0 +1,93 @@
+"""The course validator, on broken lessons made here and on every bundled course."""
+
+import subprocess
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from naikkelas.grading.validate import validate_courses, validate_lesson
+from tests.conftest import ROOT
+from tests.support import NAIKKELAS
+
+GOOD = '''from naikkelas.widgets import Lesson, SingleChoice, preview
+lesson = Lesson("Pelajaran uji")
+lesson.screen("Ini adalah pelajaran untuk Anda. Tekan tombol yang benar.",
+              SingleChoice("q1", "Mana yang benar?", ["Satu", "Dua"]))'''
+KEY = '''### BEGIN HIDDEN TESTS
+KEY = {"q1": {"type": "single", "answer": 1, "right": "Benar sekali, itu dua.",
+              "wrong": "Belum tepat, coba yang lain."}}
+preview(KEY)
+### END HIDDEN TESTS'''
+
+
+def lesson(tmp_path, cells, minutes=5, name="01-uji.ipynb"):
+    folder = tmp_path / "kursus"
+    folder.mkdir(exist_ok=True)
+    (folder / "course.yml").write_text("title: Kursus Uji\n")
+    nb = new_notebook(metadata={"naikkelas": {"title": "Uji", "minutes": minutes}})
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [new_code_cell(c) for c in cells]
+    nbformat.write(nb, folder / name)
+    return folder / name
+
+
+def test_a_sound_lesson_passes(tmp_path):
+    report = validate_lesson(lesson(tmp_path, [GOOD, KEY, "lesson.show()"]))
+    assert report.problems == [] and report.questions == 1 and report.screens == 1
+
+
+def test_every_problem_is_reported_with_file_and_cell(tmp_path):
+    path = lesson(tmp_path, [GOOD + '\nlesson.screen(SingleChoice("q2", "Lagi?", ["a", "b"]))',
+                             KEY, "lesson.show()"], minutes=30)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].outputs = [new_output("stream", text="x")]
+    nbformat.write(nb, path)
+    problems = "\n".join(validate_lesson(path).problems)
+    assert "minutes must be 1-10" in problems
+    assert "01-uji.ipynb: cell 2: has outputs" in problems
+    assert "question 'q2' has no answer key" in problems
+
+
+def test_a_lesson_that_fails_to_run_names_the_cell(tmp_path):
+    path = lesson(tmp_path, [GOOD, KEY, "lesson.show(\n"])
+    problems = validate_lesson(path).problems
+    assert any("cell 2: fails when run" in p for p in problems), problems
+
+
+def test_key_problems_and_questions_not_asked(tmp_path):
+    broken = KEY.replace('"answer": 1', '"answer": 1}, "q9": {"type": "single", "answer": 0')
+    problems = "\n".join(validate_lesson(lesson(tmp_path, [GOOD, broken, "lesson.show()"])).problems)
+    assert "answer key for 'q9', which the lesson does not ask" in problems
+
+
+def test_english_text_and_pictures_without_alt_are_problems(tmp_path):
+    english = GOOD.replace(
+        "Ini adalah pelajaran untuk Anda. Tekan tombol yang benar.",
+        "This is the lesson for you and it is in English. ![](gambar.png)",
+    )
+    problems = "\n".join(validate_lesson(lesson(tmp_path, [english, KEY, "lesson.show()"])).problems)
+    assert "does not read as Indonesian" in problems
+    assert "a picture has no alt text" in problems
+
+
+def test_cli_exits_1_listing_problems_and_0_when_sound(tmp_path):
+    path = lesson(tmp_path, [GOOD, KEY.replace('"answer": 1', '"answer": "x"'), "lesson.show()"])
+    result = subprocess.run([NAIKKELAS, "courses", "validate", str(path.parent)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "PROBLEM" in result.stdout and "01-uji.ipynb" in result.stdout
+    nbformat.write(nbformat.read(lesson(tmp_path, [GOOD, KEY, "lesson.show()"]), 4), path)
+    result = subprocess.run([NAIKKELAS, "courses", "validate", str(path.parent)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.timeout(900)
+def test_every_bundled_course_validates():
+    courses = sorted(p.parent for p in (ROOT / "courses").glob("*/course.yml"))
+    reports = validate_courses(courses)
+    problems = [p for r in reports for p in r.problems]
+    assert problems == []
+    assert all(r.questions > 0 for r in reports)
