@@ -126,13 +126,23 @@ def _static_checks(report: Report, nb) -> dict:
 def _run(report: Report, nb, key: dict, timeout: int) -> None:
     probe = nbformat.from_dict(json.loads(json.dumps(nb)))
     probe.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(probe, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(report.path.parent)}})
+    client = NotebookClient(
+        probe,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(report.path.parent)}},
+    )
     try:
         client.execute()
     except CellExecutionError as e:
-        cell = next((i for i, c in enumerate(probe.cells)
-                     if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        cell = next(
+            (
+                i
+                for i, c in enumerate(probe.cells)
+                if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
+            None,
+        )
         report.problem(f"fails when run: {str(e).strip().splitlines()[-1][:300]}", cell)
         return
     except Exception as e:  # noqa: BLE001 - a kernel that cannot start is a problem to report
@@ -147,8 +157,9 @@ def _run(report: Report, nb, key: dict, timeout: int) -> None:
     for extra in sorted(set(key) - set(questions)):
         report.problem(f"answer key for {extra!r}, which the lesson does not ask")
     if key and result["right"]["earned"] != result["right"]["total"]:
-        report.problem(f"right answers score {result['right']['earned']} of "
-                       f"{result['right']['total']}")
+        report.problem(
+            f"right answers score {result['right']['earned']} of {result['right']['total']}"
+        )
     if key and result["wrong"]["earned"] >= result["wrong"]["total"]:
         report.problem("wrong answers score full marks")
     if any(not f for f in result["right"]["feedback"] + result["wrong"]["feedback"]):
@@ -170,8 +181,10 @@ def _text_checks(report: Report, texts: list[str], questions: int) -> None:
     indonesian = sum(w in INDONESIAN for w in words)
     english = sum(w in ENGLISH for w in words)
     if words and indonesian < 3 * english:
-        report.problem(f"learner text does not read as Indonesian ({indonesian} Indonesian "
-                       f"and {english} English function words)")
+        report.problem(
+            f"learner text does not read as Indonesian ({indonesian} Indonesian "
+            f"and {english} English function words)"
+        )
     minutes = len(words) / READING_WORDS_PER_MINUTE + questions * SECONDS_PER_QUESTION / 60
     if minutes > MAX_MINUTES:
         report.problem(f"estimated {minutes:.1f} minutes of reading and doing; keep it ≤ 10")

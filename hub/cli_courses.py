@@ -21,8 +21,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     reports = validate_courses(dirs)
     problems = [p for r in reports for p in r.problems]
     for report in reports:
-        print(f"{report.path}: {report.screens} screens, {report.questions} questions, "
-              f"{len(report.problems)} problems, {len(report.warnings)} warnings")
+        print(
+            f"{report.path}: {report.screens} screens, {report.questions} questions, "
+            f"{len(report.problems)} problems, {len(report.warnings)} warnings"
+        )
         for line in report.problems:
             print(f"  PROBLEM {line}")
         if args.warnings:

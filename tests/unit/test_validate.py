@@ -10,15 +10,15 @@ from naikkelas.grading.validate import validate_courses, validate_lesson
 from tests.conftest import ROOT
 from tests.support import NAIKKELAS
 
-GOOD = '''from naikkelas.widgets import Lesson, SingleChoice, preview
+GOOD = """from naikkelas.widgets import Lesson, SingleChoice, preview
 lesson = Lesson("Pelajaran uji")
 lesson.screen("Ini adalah pelajaran untuk Anda. Tekan tombol yang benar.",
-              SingleChoice("q1", "Mana yang benar?", ["Satu", "Dua"]))'''
-KEY = '''### BEGIN HIDDEN TESTS
+              SingleChoice("q1", "Mana yang benar?", ["Satu", "Dua"]))"""
+KEY = """### BEGIN HIDDEN TESTS
 KEY = {"q1": {"type": "single", "answer": 1, "right": "Benar sekali, itu dua.",
               "wrong": "Belum tepat, coba yang lain."}}
 preview(KEY)
-### END HIDDEN TESTS'''
+### END HIDDEN TESTS"""
 
 
 def lesson(tmp_path, cells, minutes=5, name="01-uji.ipynb"):
@@ -26,8 +26,11 @@ def lesson(tmp_path, cells, minutes=5, name="01-uji.ipynb"):
     folder.mkdir(exist_ok=True)
     (folder / "course.yml").write_text("title: Kursus Uji\n")
     nb = new_notebook(metadata={"naikkelas": {"title": "Uji", "minutes": minutes}})
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [new_code_cell(c) for c in cells]
     nbformat.write(nb, folder / name)
     return folder / name
@@ -39,8 +42,11 @@ def test_a_sound_lesson_passes(tmp_path):
 
 
 def test_every_problem_is_reported_with_file_and_cell(tmp_path):
-    path = lesson(tmp_path, [GOOD + '\nlesson.screen(SingleChoice("q2", "Lagi?", ["a", "b"]))',
-                             KEY, "lesson.show()"], minutes=30)
+    path = lesson(
+        tmp_path,
+        [GOOD + '\nlesson.screen(SingleChoice("q2", "Lagi?", ["a", "b"]))', KEY, "lesson.show()"],
+        minutes=30,
+    )
     nb = nbformat.read(path, as_version=4)
     nb.cells[2].outputs = [new_output("stream", text="x")]
     nbformat.write(nb, path)
@@ -58,7 +64,8 @@ def test_a_lesson_that_fails_to_run_names_the_cell(tmp_path):
 
 def test_key_problems_and_questions_not_asked(tmp_path):
     broken = KEY.replace('"answer": 1', '"answer": 1}, "q9": {"type": "single", "answer": 0')
-    problems = "\n".join(validate_lesson(lesson(tmp_path, [GOOD, broken, "lesson.show()"])).problems)
+    report = validate_lesson(lesson(tmp_path, [GOOD, broken, "lesson.show()"]))
+    problems = "\n".join(report.problems)
     assert "answer key for 'q9', which the lesson does not ask" in problems
 
 
@@ -67,20 +74,29 @@ def test_english_text_and_pictures_without_alt_are_problems(tmp_path):
         "Ini adalah pelajaran untuk Anda. Tekan tombol yang benar.",
         "This is the lesson for you and it is in English. ![](gambar.png)",
     )
-    problems = "\n".join(validate_lesson(lesson(tmp_path, [english, KEY, "lesson.show()"])).problems)
+    report = validate_lesson(lesson(tmp_path, [english, KEY, "lesson.show()"]))
+    problems = "\n".join(report.problems)
     assert "does not read as Indonesian" in problems
     assert "a picture has no alt text" in problems
 
 
 def test_cli_exits_1_listing_problems_and_0_when_sound(tmp_path):
     path = lesson(tmp_path, [GOOD, KEY.replace('"answer": 1', '"answer": "x"'), "lesson.show()"])
-    result = subprocess.run([NAIKKELAS, "courses", "validate", str(path.parent)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [NAIKKELAS, "courses", "validate", str(path.parent)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1
     assert "PROBLEM" in result.stdout and "01-uji.ipynb" in result.stdout
     nbformat.write(nbformat.read(lesson(tmp_path, [GOOD, KEY, "lesson.show()"]), 4), path)
-    result = subprocess.run([NAIKKELAS, "courses", "validate", str(path.parent)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [NAIKKELAS, "courses", "validate", str(path.parent)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout
 
 
