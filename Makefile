@@ -82,7 +82,7 @@ browser:
 run: install
 	$(VENV)/bin/naikkelas run --demo
 
-test: install-test
+test: install-test lint
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # In-process tests only (no hub, no browser).
@@ -92,6 +92,7 @@ test-fast: install-test
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) tools/check_notebooks.py $$(find courses -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*')
 
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
