@@ -87,96 +87,55 @@ class LessonHandler(HubAuthenticated, web.RequestHandler):
             raise LessonError(400, "Permintaan tanpa nomor kejadian.")
         return data
 
-    async def run(self, func, *args):
+    async def respond(self, course: str, lesson: str, action) -> None:
+        """Resolve the learner, run `action(username, body)` off the event loop, answer JSON."""
         try:
-            result = await asyncio.to_thread(func, *args)
+            username = self.learner(course, lesson)
+            body = self.body() if self.request.method == "POST" else {}
+            result = await asyncio.to_thread(action, username, body)
         except LessonError as e:
-            raise web.HTTPError(e.status) from e
+            self.set_status(e.status)
+            result = {"error": e.message}
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(result, ensure_ascii=False))
 
-    def send_error_from(self, e: LessonError):
-        self.set_status(e.status)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error": e.message}, ensure_ascii=False))
+
+def _question(body: dict) -> str:
+    question = body.get("question")
+    if not isinstance(question, str):
+        raise LessonError(400, "Soal tidak dikenal.")
+    return question
 
 
 class StateHandler(LessonHandler):
     @web.authenticated
     async def get(self, course, lesson):
-        try:
-            username = self.learner(course, lesson)
-        except LessonError as e:
-            return self.send_error_from(e)
-        await self.run(lessons.resume, self.engine, self.keys, username, course, lesson)
+        await self.respond(
+            course,
+            lesson,
+            lambda user, _body: lessons.resume(self.engine, self.keys, user, course, lesson),
+        )
 
 
-class AnswerHandler(LessonHandler):
+class ActionHandler(LessonHandler):
+    """POST answer | step | finish: each carries an event id, so a retry is recorded once."""
+
     @web.authenticated
-    async def post(self, course, lesson):
-        try:
-            username = self.learner(course, lesson)
-            data = self.body()
-            question = data.get("question")
-            if not isinstance(question, str):
-                raise LessonError(400, "Soal tidak dikenal.")
-            args = (
-                self.engine,
-                self.keys,
-                username,
-                course,
-                lesson,
-                question,
-                data.get("answer"),
-                data["event_id"],
-            )
-            result = await asyncio.to_thread(lessons.answer_question, *args)
-        except LessonError as e:
-            return self.send_error_from(e)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(result, ensure_ascii=False))
-
-
-class StepHandler(LessonHandler):
-    @web.authenticated
-    async def post(self, course, lesson):
-        try:
-            username = self.learner(course, lesson)
-            data = self.body()
-            result = await asyncio.to_thread(
-                lessons.set_step,
-                self.engine,
-                self.keys,
-                username,
-                course,
-                lesson,
-                data.get("step"),
-                data["event_id"],
-            )
-        except LessonError as e:
-            return self.send_error_from(e)
-        self.finish(json.dumps(result))
-
-
-class FinishHandler(LessonHandler):
-    @web.authenticated
-    async def post(self, course, lesson):
-        try:
-            username = self.learner(course, lesson)
-            data = self.body()
-            result = await asyncio.to_thread(
-                lessons.finish,
-                self.engine,
-                self.keys,
-                username,
-                course,
-                lesson,
-                data["event_id"],
-            )
-        except LessonError as e:
-            return self.send_error_from(e)
-        self.finish(json.dumps(result))
+    async def post(self, course, lesson, action):
+        e, k = self.engine, self.keys
+        actions = {
+            "answer": lambda user, body: lessons.answer_question(
+                e, k, user, course, lesson, _question(body), body.get("answer"), body["event_id"]
+            ),
+            "step": lambda user, body: lessons.set_step(
+                e, k, user, course, lesson, body.get("step"), body["event_id"]
+            ),
+            "finish": lambda user, body: lessons.finish(
+                e, k, user, course, lesson, body["event_id"]
+            ),
+        }
+        await self.respond(course, lesson, actions[action])
 
 
 class HealthHandler(web.RequestHandler):
@@ -194,9 +153,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
         [
             (prefix, HealthHandler),
             (url_path_join(prefix, route + "state"), StateHandler, args),
-            (url_path_join(prefix, route + "answer"), AnswerHandler, args),
-            (url_path_join(prefix, route + "step"), StepHandler, args),
-            (url_path_join(prefix, route + "finish"), FinishHandler, args),
+            (url_path_join(prefix, route + "(answer|step|finish)"), ActionHandler, args),
         ],
         cookie_secret=os.urandom(32),
     )
