@@ -89,7 +89,7 @@ def answer_question(
         record, locked = apply_answer(entry, state.answers.get(question, {}), answer)
         outcome.update(public_record(entry, record, locked))
         if locked:
-            return None, None
+            raise progress.NoChange  # a settled question: nothing to record
         state.answers[question] = record
         return record["correct"], record["points"]
 
@@ -104,7 +104,8 @@ def answer_question(
         question=question,
         payload={"answer": answer},
     )
-    if not recorded:  # a retry of an event already recorded: report the question as it is
+    if not recorded and not outcome.get("locked"):
+        # A retry of an event already recorded: report the question as it is.
         outcome = public_record(entry, state.answers.get(question, {}))
     return outcome
 

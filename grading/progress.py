@@ -64,6 +64,10 @@ MAX_ANSWER_JSON = 4000
 MAX_STEP = 500
 
 
+class NoChange(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by an update that finds nothing to record (e.g. an already settled question)."""
+
+
 @dataclass
 class LessonState:
     step: int = 0
@@ -146,7 +150,7 @@ def record(
     """Apply `update(state) -> (correct, points)` and log the event, atomically and once.
 
     Returns the state after the event and whether this call recorded it (False when the same
-    `event_id` had been recorded before: the state is returned unchanged).
+    `event_id` had been recorded before, or `update` raised `NoChange`: nothing is written).
     """
     if _already_recorded(engine, event_id):
         return get_state(engine, username, course, lesson), False
@@ -173,6 +177,8 @@ def record(
             )
     except IntegrityError:
         # The same event raced in from a retry: it is recorded once, by the other request.
+        return get_state(engine, username, course, lesson), False
+    except NoChange:
         return get_state(engine, username, course, lesson), False
     return state, True
 
