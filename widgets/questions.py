@@ -83,6 +83,10 @@ class Question(widgets.VBox):
         self._result = result
         message = result.get("feedback") or ""
         left = result.get("attempts_left")
+        attempts = result.get("attempts") or 0
+        if result.get("correct") is False and attempts > 1:
+            # Say it is a new try: the same message again would look as if the tap did nothing.
+            message += f" (jawaban ke-{attempts})"
         if result.get("correct") is False and left == 0:
             message += " Kesempatan menjawab sudah habis."
         elif result.get("correct") is False and left:

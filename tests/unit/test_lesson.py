@@ -74,6 +74,11 @@ def test_single_choice_feedback_right_and_wrong():
     q["q1"].buttons[0].click()
     assert "Coba lagi ya." in q["q1"].feedback.value and "nk-wrong" in q["q1"].feedback.value
     assert not q["q1"].buttons[1].disabled
+    first = q["q1"].feedback.value
+    q["q1"].buttons[2].click()
+    assert q["q1"].feedback.value != first and "jawaban ke-2" in q["q1"].feedback.value, (
+        "a second wrong answer visibly changes the feedback"
+    )
     q["q1"].buttons[1].click()
     assert "Betul sekali." in q["q1"].feedback.value and "nk-right" in q["q1"].feedback.value
     assert all(b.disabled for b in q["q1"].buttons), "a right answer is settled"
