@@ -149,7 +149,8 @@ def main() -> None:
     for name, (median, p95, size) in results.items():
         print(f"{name:<34}{median:>11.1f}{p95:>9.1f}{size:>11.0f}")
     s, n = results["stock Voila: Button -> Label"], results["NaikKelas: answer -> feedback"]
-    print(f"{'ratio NaikKelas/stock':<34}{n[0] / s[0]:>11.2f}{n[1] / s[1]:>9.2f}{n[2] / s[2]:>11.2f}")
+    ratios = f"{n[0] / s[0]:>11.2f}{n[1] / s[1]:>9.2f}{n[2] / s[2]:>11.2f}"
+    print(f"{'ratio NaikKelas/stock':<34}{ratios}")
     shutil.rmtree(base, ignore_errors=True)
 
 
