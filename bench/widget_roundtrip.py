@@ -68,8 +68,13 @@ def measure(browser, url, login, taps, buttons, selector, ready):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     payload = []
-    page.on("websocket", lambda ws: (ws.on("framesent", lambda f: payload.append(len(f))),
-                                     ws.on("framereceived", lambda f: payload.append(len(f)))))
+    page.on(
+        "websocket",
+        lambda ws: (
+            ws.on("framesent", lambda f: payload.append(len(f))),
+            ws.on("framereceived", lambda f: payload.append(len(f))),
+        ),
+    )
     login(page)
     page.goto(url)
     ready(page)
