@@ -106,3 +106,31 @@ def test_second_device_continues_where_the_first_stopped(hub, browser, phone, ne
     finally:
         kiosk.close()
     assert psutil.pid_exists(hub.proc.pid)
+
+
+def test_the_lesson_survives_a_hub_restart(start_hub, phone):
+    """The operator restarts the platform mid-lesson; the learner's page gets back by itself."""
+    from tests.support import HubProcess
+
+    own = start_hub("restart")
+    open_lesson(phone, own, "peserta1", "123456")
+    answer_first_question(phone)
+    own.stop()
+    again = HubProcess(data_dir=own.data_dir, port=own.port, demo=True)
+    again.log_path = own.log_path.with_name("restart-again.log")
+    again.start()
+    try:
+        old = kernel_id(phone)
+
+        def back():
+            try:
+                phone.evaluate("window.naikkelasKeepalive && window.naikkelasKeepalive.check()")
+                return kernel_id(phone) != old
+            except Exception:  # noqa: BLE001 - the page is navigating
+                return False
+
+        wait_for(back, 120, "the lesson to come back after the hub restart")
+        phone.get_by_text("Langkah 2 dari 9").wait_for(timeout=60_000)
+        phone.get_by_text("Benar! Cukup tekan tombol jawaban.").wait_for()
+    finally:
+        again.stop()
