@@ -70,6 +70,18 @@ def proxy_path() -> str:
     return Settings().proxy_path
 
 
+def bench_prologue(description: str, **arguments) -> argparse.Namespace:
+    """Parse the benchmark's arguments, insist on root, and prepare the stock learner."""
+    parser = argparse.ArgumentParser(description=description)
+    for name, default in arguments.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run as root: both platforms spawn learners as system users")
+    ensure_stock_user()
+    return args
+
+
 def ensure_stock_user() -> None:
     try:
         entry = pwd.getpwnam(STOCK_USER)
@@ -135,12 +147,7 @@ def measure(browser, hub, username, secret, unix_user, via_course_home, runs):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("run as root: both platforms spawn learners as system users")
-    ensure_stock_user()
+    args = bench_prologue("login to first interactive widget", runs=3)
     base = Path(tempfile.mkdtemp(prefix="nk-bench-"))
     ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(4))
     ours.data_dir.mkdir()

@@ -12,19 +12,17 @@ payloads in both directions per tap.
 
 from __future__ import annotations
 
-import argparse
 import os
 import pwd
 import shutil
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 from playwright.sync_api import sync_playwright
 
-from bench.login_to_widget import CHROMIUM_ARGS, STOCK_USER, StockHub, ensure_stock_user
+from bench.login_to_widget import CHROMIUM_ARGS, STOCK_USER, StockHub, bench_prologue
 from tests.support import HubProcess, free_port_block
 
 STOCK_LESSON = """import ipywidgets as w
@@ -87,12 +85,7 @@ def measure(browser, url, login, taps, buttons, selector, ready):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--taps", type=int, default=40)
-    args = parser.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("run as root: both platforms spawn learners as system users")
-    ensure_stock_user()
+    args = bench_prologue("tap to feedback round trip", taps=40)
     entry = pwd.getpwnam(STOCK_USER)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STOCK_LESSON)])
     target = Path(entry.pw_dir) / "lesson.ipynb"

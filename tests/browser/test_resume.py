@@ -28,6 +28,19 @@ def kernel_id(page) -> str:
     )
 
 
+def wait_for_reconnect(page, old_kernel: str, what: str) -> None:
+    """The phone wakes up (or 15 s pass): the page checks its kernel, reloads, gets a new one."""
+
+    def back():
+        try:
+            page.evaluate("window.naikkelasKeepalive && window.naikkelasKeepalive.check()")
+            return kernel_id(page) != old_kernel
+        except Exception:  # noqa: BLE001 - the page is navigating
+            return False
+
+    wait_for(back, 120, what)
+
+
 def test_a_killed_kernel_is_noticed_and_the_lesson_resumes(hub, phone, new_learner, artifacts):
     username, pin = new_learner()
     open_lesson(phone, hub, username, pin)
@@ -75,16 +88,7 @@ def test_a_stopped_server_comes_back_without_a_dead_end(hub, phone, new_learner)
         60,
         "the server to stop",
     )
-    old = kernel_id(phone)
-
-    def back():
-        try:
-            phone.evaluate("window.naikkelasKeepalive && window.naikkelasKeepalive.check()")
-            return kernel_id(phone) != old
-        except Exception:  # noqa: BLE001 - the page is navigating
-            return False
-
-    wait_for(back, 120, "the lesson to come back on a restarted server")
+    wait_for_reconnect(phone, kernel_id(phone), "the lesson to come back on a restarted server")
     phone.get_by_text("Langkah 2 dari 9").wait_for(timeout=60_000)
     phone.get_by_text("Benar! Cukup tekan tombol jawaban.").wait_for()
 
@@ -120,16 +124,7 @@ def test_the_lesson_survives_a_hub_restart(start_hub, phone):
     again.log_path = own.log_path.with_name("restart-again.log")
     again.start()
     try:
-        old = kernel_id(phone)
-
-        def back():
-            try:
-                phone.evaluate("window.naikkelasKeepalive && window.naikkelasKeepalive.check()")
-                return kernel_id(phone) != old
-            except Exception:  # noqa: BLE001 - the page is navigating
-                return False
-
-        wait_for(back, 120, "the lesson to come back after the hub restart")
+        wait_for_reconnect(phone, kernel_id(phone), "the lesson to come back after the restart")
         phone.get_by_text("Langkah 2 dari 9").wait_for(timeout=60_000)
         phone.get_by_text("Benar! Cukup tekan tombol jawaban.").wait_for()
     finally:
