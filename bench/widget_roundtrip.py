@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import sync_playwright
 
-from bench.login_to_widget import CHROMIUM_ARGS, STOCK_USER, StockHub, bench_prologue
-from tests.support import HubProcess, free_port_block
+from bench.login_to_widget import STOCK_USER, StockHub, bench_prologue
+from tests.support import HubProcess, fill_login, free_port_block, launch_chromium
 
 STOCK_LESSON = """import ipywidgets as w
 count = 0
@@ -100,17 +100,14 @@ def main() -> None:
 
     def login_as(hub, username, secret, landed):
         def login(page):
-            page.goto(f"{hub.url}/hub/login")
-            page.fill("#username_input", username)
-            page.fill("#password_input", secret)
-            page.click("#login_submit")
+            fill_login(page, hub.url, username, secret).click()
             page.wait_for_selector(landed, timeout=120_000)  # the server is up
 
         return login
 
     results = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             stock.start()
             results["stock Voila: Button -> Label"] = measure(

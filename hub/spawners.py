@@ -10,7 +10,6 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import shutil
 import subprocess
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -100,9 +99,3 @@ class SharedUserSpawner(LocalProcessSpawner):
         env["USER"] = pwd.getpwuid(os.getuid()).pw_name
         env["HOME"] = self.home_dir()
         return env
-
-
-def remove_system_user(name: str) -> None:
-    """Delete a learner's Unix account and home (used by erasure and tests)."""
-    if shutil.which("userdel"):
-        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)

@@ -31,10 +31,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import HubProcess, LearnerClient, free_port_block
+from tests.support import CHROMIUM, HubProcess, LearnerClient, free_port_block, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 740}
 
 
@@ -74,9 +73,8 @@ def new_learner(hub):
     """Factory: a fresh learner of cohort `demo`, as (username, PIN), for a clean slate."""
     from naikkelas.hub.accounts import Role, upsert_account
     from naikkelas.hub.db import engine_for
-    from naikkelas.hub.settings import Settings
 
-    engine = engine_for(Settings(data_dir=str(hub.data_dir)).naikkelas_db_url)
+    engine = engine_for(hub.settings.naikkelas_db_url)
 
     def make(display_name="Peserta Uji") -> tuple[str, str]:
         username = f"uji{uuid.uuid4().hex[:8]}"
@@ -106,19 +104,7 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} missing: `make test` installs Debian's chromium")
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

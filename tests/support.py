@@ -18,6 +18,17 @@ import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium as root, on a machine whose only network is loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NAIKKELAS = str(Path(sys.executable).with_name("naikkelas"))
 START_TIMEOUT = 90
 
@@ -87,6 +98,13 @@ class HubProcess:
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         self.proc: subprocess.Popen | None = None
 
+    @property
+    def settings(self):
+        """NaikKelas settings of this platform (paths of its data, database URL)."""
+        from naikkelas.hub.settings import Settings
+
+        return Settings(data_dir=str(self.data_dir))
+
     def command(self) -> list[str]:
         cmd = [
             NAIKKELAS,
@@ -115,7 +133,11 @@ class HubProcess:
             cwd=self.data_dir.parent,
             start_new_session=True,
         )
-        wait_for(self.healthy, START_TIMEOUT, f"hub on {self.url} (log: {self.log_path})")
+        try:
+            wait_for(self.healthy, START_TIMEOUT, f"hub on {self.url} (log: {self.log_path})")
+        except TimeoutError as e:
+            # Say why in the failure itself: CI keeps only what the test run prints.
+            raise TimeoutError(f"{e}\n--- end of the hub log ---\n{self.log()[-4000:]}") from None
 
     def healthy(self) -> bool:
         if self.proc.poll() is not None:
@@ -139,6 +161,19 @@ class HubProcess:
                 self.proc.wait()
         if getattr(self, "_log", None):
             self._log.close()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def fill_login(page, base_url: str, username: str, secret: str):
+    """Fill JupyterHub's login form by its stable field names (ours and stock JupyterHub's alike);
+    returns the submit button, which the caller taps or clicks (and may time)."""
+    page.goto(f"{base_url}/hub/login")
+    page.fill('input[name="username"]', username)
+    page.fill('input[name="password"]', secret)
+    return page.locator("#login_submit")
 
 
 class LearnerClient(requests.Session):

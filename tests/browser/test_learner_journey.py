@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 
 def test_learner_logs_in_opens_lesson_and_gets_feedback_by_tapping(hub, phone, artifacts):
     page = phone
+    # As a person reads the page: by its Indonesian labels.
     page.goto(f"{hub.url}/hub/login")
     page.get_by_label("Nama pengguna").fill("peserta1")
     page.get_by_label("PIN atau kata sandi").fill("123456")

@@ -5,12 +5,11 @@ Uses peserta2 so it does not disturb the journey test of peserta1.
 
 import re
 
+from tests.support import fill_login
+
 
 def login(page, hub, username="peserta2", pin="123456"):
-    page.goto(f"{hub.url}/hub/login")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("PIN atau kata sandi").fill(pin)
-    page.get_by_role("button", name="Masuk").tap()
+    fill_login(page, hub.url, username, pin).tap()
     page.get_by_role("link", name="Cara menjawab soal").wait_for(timeout=90_000)
 
 

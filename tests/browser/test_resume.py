@@ -4,14 +4,11 @@ import re
 
 import psutil
 
-from tests.support import LearnerClient, processes_of, wait_for
+from tests.support import LearnerClient, fill_login, processes_of, wait_for
 
 
 def open_lesson(page, hub, username, pin):
-    page.goto(f"{hub.url}/hub/login")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("PIN atau kata sandi").fill(pin)
-    page.get_by_role("button", name="Masuk").click()
+    fill_login(page, hub.url, username, pin).click()
     page.get_by_role("link", name="Cara menjawab soal").click(timeout=90_000)
     page.get_by_text(re.compile(r"Langkah \d+ dari 9")).wait_for(timeout=60_000)
 

@@ -88,7 +88,7 @@ def test_learner_cannot_write_files_through_the_contents_api(peserta, hub):
         f"{peserta.server_url}/api/contents", json={"type": "file"}, headers=_xsrf_headers(peserta)
     )
     assert r.status_code in (403, 404)
-    released = list(hub_released_dir(hub).rglob(f"{name}*"))
+    released = list(hub.settings.released_path.rglob(f"{name}*"))
     assert released == []
 
 
@@ -164,14 +164,8 @@ def test_kernel_websocket_drops_everything_but_widget_messages(peserta, msg_type
     assert not os.path.exists(f"/tmp/{marker}")
 
 
-def hub_released_dir(hub):
-    from naikkelas.hub.settings import Settings
-
-    return Settings(data_dir=str(hub.data_dir)).released_path
-
-
 def test_server_root_holds_only_released_lessons_the_learner_cannot_change(peserta, hub):
-    cohort = hub_released_dir(hub) / "demo"
+    cohort = hub.settings.released_path / "demo"
     files = [p for p in cohort.rglob("*") if p.is_file()]
     assert files
     for path in files:

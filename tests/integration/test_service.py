@@ -7,7 +7,6 @@ import pytest
 
 from naikkelas.grading.progress import events
 from naikkelas.hub.db import engine_for
-from naikkelas.hub.settings import Settings
 from tests.support import LearnerClient
 
 LESSON = "mengenal-naikkelas/01-cara-menjawab"
@@ -75,7 +74,7 @@ def test_a_retried_event_is_counted_once(hub, peserta3):
     for _ in range(3):
         r = peserta3.post("answer", {"question": "harga-teh", "answer": "Rp15.000"}, event)
         assert r.status_code == 200 and r.json()["correct"] is True
-    engine = engine_for(Settings(data_dir=str(hub.data_dir)).naikkelas_db_url)
+    engine = engine_for(hub.settings.naikkelas_db_url)
     recorded = [e for e in events(engine, "peserta3") if e["event_id"] == event]
     assert len(recorded) == 1
     assert peserta3.get("state").json()["answers"]["harga-teh"]["attempts"] == 1
@@ -143,7 +142,7 @@ def test_only_lessons_released_to_the_learners_cohort(peserta3, hub):
 
 def test_answer_key_never_reaches_the_learners_server_or_page(hub, learner):
     client = learner("peserta1")
-    released = Settings(data_dir=str(hub.data_dir)).released_path
+    released = hub.settings.released_path
     for path in released.rglob("*"):
         if path.is_file():
             text = path.read_text(errors="replace")
