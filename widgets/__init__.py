@@ -21,6 +21,7 @@ _EXPORTS = {
     "ImageRegion": ".questions",
     "Scenario": ".questions",
     "preview": ".client",
+    "Simulator": ".simulators",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -34,8 +34,8 @@ class Screen:
                 children.append(widgets.HTML(f'<div class="nk-text">{markdown(part)}</div>'))
             elif isinstance(part, widgets.Widget):
                 children.append(part)
-                if isinstance(part, Question):
-                    self.questions.append(part)
+                if isinstance(part, Question) and part.question_id is not None:
+                    self.questions.append(part)  # ungraded practice (a simulator) is not
             else:
                 raise TypeError(f"a screen holds text or widgets, not {type(part).__name__}")
         self.box = widgets.VBox(children)
