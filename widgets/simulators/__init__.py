@@ -26,7 +26,7 @@ from .base import PRACTICE_BANNER, Simulator, phone_html
 # name -> module, loaded on first use (each simulator adds its line)
 _EXPORTS: dict[str, str] = {}
 
-__all__ = sorted(["PRACTICE_BANNER", "Simulator", "phone_html", *_EXPORTS])
+__all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
 
 
 def __getattr__(name):
