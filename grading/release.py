@@ -2,10 +2,13 @@
 
 What a learner's server may hold: the lesson notebooks without outputs and without anything the
 source marks as hidden (nbgrader's hidden tests and solutions), the course metadata and images.
+With a `Grading`, the copies are the output of nbgrader's generate step (which also records the
+lessons and their checksums in the gradebook); without one, `learner_copy` strips the same parts.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +20,7 @@ import nbformat
 from naikkelas.widgets.checking import AnswerKeyError, extract_key, validate_key
 
 from .courses import COURSE_FILE, CourseError, read_course
+from .gradebook import Grading, GradingError
 
 HIDDEN_TESTS = re.compile(
     r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
@@ -29,18 +33,41 @@ SOLUTION = re.compile(
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
+def lesson_problems(nb: dict) -> list[str]:
+    """What stops a lesson notebook from being released: cells without ids, code that does not
+    compile, a broken answer key. Each problem names the cell."""
+    problems = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        if not cell.get("id"):
+            problems.append(f"cell {index}: has no cell id (save it with a recent JupyterLab)")
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "code" and isinstance(source, str):
+            try:
+                compile(source, f"cell {index}", "exec")
+            except SyntaxError as e:
+                problems.append(f"cell {index}: line {e.lineno}: {e.msg}")
+    try:
+        key = extract_key(nb)
+    except (AnswerKeyError, ValueError) as e:
+        problems.append(str(e))
+    else:
+        problems += validate_key(key)
+    return problems
+
+
 def check_keys(course) -> None:
-    """Refuse to release a course whose answer keys are broken (nothing is released then)."""
+    """Refuse to release a course with a broken lesson (nothing is released then)."""
     problems = []
     for lesson in course.lessons:
         try:
-            key = extract_key(nbformat.read(lesson.path, as_version=4))
-        except (AnswerKeyError, ValueError) as e:
-            problems.append(f"{lesson.path.name}: {e}")
+            nb = json.loads(lesson.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            problems.append(f"{lesson.path.name}: not a readable notebook ({e})")
             continue
-        problems += [f"{lesson.path.name}: {problem}" for problem in validate_key(key)]
+        problems += [f"{lesson.path.name}: {problem}" for problem in lesson_problems(nb)]
     if problems:
-        raise CourseError(f"{course.slug}: broken answer keys: " + "; ".join(problems))
+        raise CourseError(f"{course.slug}: not released: " + "; ".join(problems))
 
 
 def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -56,7 +83,11 @@ def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def release_course(
-    course_dir: Path, released_root: Path, cohort: str, source_root: Path | None = None
+    course_dir: Path,
+    released_root: Path,
+    cohort: str,
+    source_root: Path | None = None,
+    grading: Grading | None = None,
 ) -> Path:
     """Release one course to `released_root/cohort/<course>`; returns that folder.
 
@@ -68,6 +99,12 @@ def release_course(
     """
     course = read_course(course_dir)
     check_keys(course)
+    generated = {}
+    if grading is not None:
+        try:
+            generated = grading.generate(course)
+        except GradingError as e:
+            raise CourseError(f"{course.slug}: not released: {e}") from None
     cohort_dir = Path(released_root) / cohort
     cohort_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(cohort_dir, 0o755)  # noqa: S103 - learners read released lessons
@@ -75,8 +112,11 @@ def release_course(
     try:
         shutil.copy2(course.path / COURSE_FILE, staging / COURSE_FILE)
         for lesson in course.lessons:
-            nb = nbformat.read(lesson.path, as_version=4)
-            nbformat.write(learner_copy(nb), staging / lesson.path.name)
+            if lesson.slug in generated:
+                shutil.copyfile(generated[lesson.slug], staging / lesson.path.name)
+            else:
+                nb = nbformat.read(lesson.path, as_version=4)
+                nbformat.write(learner_copy(nb), staging / lesson.path.name)
         for asset in course.path.rglob("*"):
             if asset.is_file() and asset.suffix.lower() in ASSET_SUFFIXES:
                 target = staging / asset.relative_to(course.path)

@@ -46,9 +46,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     root = Path(args.courses_dir)
     names = args.courses or sorted(p.name for p in root.iterdir() if (p / "course.yml").is_file())
+    grading = settings.grading()
     try:
         for name in names:
-            release_course(root / name, settings.released_path, args.cohort, settings.source_path)
+            release_course(
+                root / name, settings.released_path, args.cohort, settings.source_path, grading
+            )
             print(f"released {name} to cohort {args.cohort}")
     except (CourseError, FileNotFoundError) as e:
         print(f"naikkelas: {e}", file=sys.stderr)

@@ -94,8 +94,11 @@ def seed_demo(settings: Settings) -> list[str]:
     """Demo accounts and the bundled courses released to the demo cohort."""
     seed_demo_accounts(engine_for(settings.naikkelas_db_url))
     released = []
+    grading = settings.grading()
     for course in list_courses(Path(settings.courses_dir)):
-        release_course(course.path, settings.released_path, DEMO_COHORT, settings.source_path)
+        release_course(
+            course.path, settings.released_path, DEMO_COHORT, settings.source_path, grading
+        )
         released.append(course.slug)
     return released
 

@@ -111,6 +111,18 @@ class Settings(Configurable):
         return self.data_path / "source"
 
     @property
+    def nbgrader_path(self) -> Path:
+        """nbgrader's course directories (sources, submissions, graded copies): private."""
+        return self.data_path / "nbgrader"
+
+    def grading(self, **kwargs):
+        """nbgrader's generate and autograde steps on this platform's database."""
+        from naikkelas.grading.gradebook import Grading
+
+        self.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return Grading(self.nbgrader_path, self.naikkelas_db_url, **kwargs)
+
+    @property
     def service_port(self) -> int:
         """The NaikKelas hub service listens on loopback, three ports above the public one."""
         return self.port + 3

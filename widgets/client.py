@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -129,10 +130,21 @@ class LocalClient:
 _preview_key: dict | None = None
 
 
-def preview(key: dict) -> None:
-    """Use `key` for lessons shown in this kernel (a trainer previewing a source lesson)."""
+def preview(key: dict) -> float | None:
+    """Use `key` for lessons shown in this kernel (a trainer previewing a source lesson).
+
+    Under nbgrader autograde (NBGRADER_EXECUTION=autograde) it also returns the points that the
+    submission's ``ANSWERS`` (the answers cell, run just before) earn: nbgrader records a number
+    output by an autograder-tests cell as that cell's partial credit.
+    """
     global _preview_key
     _preview_key = key
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        from .checking import score
+
+        answers = sys._getframe(1).f_globals.get("ANSWERS")
+        return score(key, answers if isinstance(answers, dict) else {})[0]
+    return None
 
 
 def lesson_ref(environ=os.environ) -> tuple[str, str] | None:
