@@ -116,6 +116,18 @@ def services(c: Config, settings: Settings) -> None:
             },
             "display": False,
         },
+        {
+            # Autogrades submissions with nbgrader as they arrive (restarted by the hub).
+            "name": "grader",
+            "command": [sys.executable, "-m", "naikkelas.grading.grader"],
+            "environment": {
+                "NAIKKELAS_DATA_DIR": str(settings.data_path),
+                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
+                "NAIKKELAS_GRADING_CELL_TIMEOUT": str(settings.grading_cell_timeout),
+                "NAIKKELAS_GRADING_LEASE_SECONDS": str(settings.grading_lease_seconds),
+            },
+            "display": False,
+        },
     ]
 
 

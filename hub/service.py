@@ -9,6 +9,15 @@ the token belongs to; a learner can only touch lessons released to their own coh
     POST api/lessons/<course>/<lesson>/answer    {"question", "answer", "event_id"}
     POST api/lessons/<course>/<lesson>/step      {"step", "event_id"}
     POST api/lessons/<course>/<lesson>/finish    {"event_id"}
+
+and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesystem):
+
+    GET  api/lessons/<course>/<lesson>/release      the released lesson notebook (fetch)
+    POST api/lessons/<course>/<lesson>/submit       the lesson with its answers cell filled in
+    GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
+
+The submitter is always the owner of the token: a username in the request is refused unless it is
+the caller's own.
 """
 
 from __future__ import annotations
@@ -24,7 +33,8 @@ from jupyterhub.services.auth import HubAuthenticated
 from jupyterhub.utils import url_path_join
 from tornado import ioloop, web
 
-from naikkelas.grading import lessons
+from naikkelas.grading import lessons, progress
+from naikkelas.grading import submissions as subs
 from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
@@ -64,15 +74,24 @@ class LessonHandler(HubAuthenticated, web.RequestHandler):
 
     def learner(self, course: str, lesson: str) -> str:
         """The caller's username, after checking the lesson is released to their cohort."""
+        return self._released(course, lesson)[0]
+
+    def _released(self, course: str, lesson: str) -> tuple[str, Path]:
+        """(the caller's username, the lesson as released to their cohort)."""
         user = self.current_user
         account = get_account(self.engine, user["name"])
         if account is None or account.role is not Role.LEARNER:
             raise LessonError(403, "Hanya peserta yang bisa menjawab soal pelajaran.")
         self.keys.path(course, lesson)  # validates the names
-        released = self.nk.released_path / (account.cohort or "_none") / course
-        if not (released / f"{lesson}.ipynb").is_file():
+        released = self.nk.released_path / (account.cohort or "_none") / course / f"{lesson}.ipynb"
+        if not released.is_file():
             raise LessonError(404, "Pelajaran ini belum dibuka untuk kelas Anda.")
-        return account.username
+        claimed = self.get_query_argument("username", None) or self.request.headers.get(
+            "X-NaikKelas-User"
+        )
+        if claimed is not None and claimed != account.username:
+            raise LessonError(403, "Anda hanya bisa mengirim atas nama Anda sendiri.")
+        return account.username, released
 
     def body(self) -> dict:
         if len(self.request.body) > MAX_BODY:
@@ -138,6 +157,104 @@ class ActionHandler(LessonHandler):
         await self.respond(course, lesson, actions[action])
 
 
+class ReleaseHandler(LessonHandler):
+    """nbgrader's fetch: the released lesson, for a learner of a cohort it is released to."""
+
+    @web.authenticated
+    async def get(self, course, lesson):
+        try:
+            _user, released = self._released(course, lesson)
+            text = await asyncio.to_thread(released.read_text, encoding="utf-8")
+        except LessonError as e:
+            self.set_status(e.status)
+            self.finish({"error": e.message})
+            return
+        self.set_header("Content-Type", "application/x-ipynb+json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(text)
+
+
+@web.stream_request_body
+class SubmitHandler(LessonHandler):
+    """nbgrader's submit: the released lesson with its answers cell filled in.
+
+    A body bigger than any submission is not kept in memory: it is read and dropped as it
+    arrives (answering early would make the proxy report a broken connection instead of our
+    message), then refused. A submission is stored only when `check_submission` accepts it.
+    """
+
+    def prepare(self):
+        self._chunks, self._size = [], 0
+        length = self.request.headers.get("Content-Length", "")
+        self._too_big = length.isdigit() and int(length) > subs.MAX_SUBMISSION
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._too_big:
+            return
+        self._size += len(chunk)
+        if self._size > subs.MAX_SUBMISSION:
+            self._too_big = True
+            self._chunks = []
+            return
+        self._chunks.append(chunk)
+
+    def _refuse(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error": message}))
+
+    @web.authenticated
+    async def post(self, course, lesson):
+        if self._too_big:
+            self._refuse(413, "Kiriman terlalu besar.")
+            return
+        try:
+            username, released = self._released(course, lesson)
+            result = await asyncio.to_thread(
+                self._submit, username, course, lesson, released, b"".join(self._chunks)
+            )
+        except (LessonError, subs.SubmissionError) as e:
+            self._refuse(e.status, e.message)
+            return
+        self.set_status(202)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(result, ensure_ascii=False))
+
+    def _submit(self, username, course, lesson, released: Path, body: bytes) -> dict:
+        released_nb = json.loads(released.read_text(encoding="utf-8"))
+        state = progress.get_state(self.engine, username, course, lesson)
+        recorded = {q: r.get("answer") for q, r in state.answers.items()}
+        answers = subs.check_submission(released_nb, body, recorded)
+        event_id = self.request.headers.get("X-NaikKelas-Event")
+        if event_id is not None and not EVENT_ID.match(event_id):
+            raise subs.SubmissionError("Nomor kiriman tidak sah.")
+        submission = subs.record_submission(
+            self.engine, username, course, lesson, body.decode("utf-8"), answers, event_id
+        )
+        return {**submission.public(), "ahead": subs.pending_before(self.engine, submission)}
+
+
+class SubmissionsHandler(LessonHandler):
+    @web.authenticated
+    async def get(self, course, lesson):
+        def attempts(user, _body):
+            history = subs.history(self.engine, user, course, lesson)
+            best = subs.best_graded(self.engine, user, course, lesson)
+            latest = history[0] if history else None
+            ahead = (
+                subs.pending_before(self.engine, latest)
+                if latest and latest.status in (subs.QUEUED, subs.GRADING)
+                else 0
+            )
+            return {
+                "attempts": [s.public() for s in history],
+                "best": best.public() if best else None,
+                "ahead": ahead,
+            }
+
+        await self.respond(course, lesson, attempts)
+
+
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
@@ -154,6 +271,9 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (prefix, HealthHandler),
             (url_path_join(prefix, route + "state"), StateHandler, args),
             (url_path_join(prefix, route + "(answer|step|finish)"), ActionHandler, args),
+            (url_path_join(prefix, route + "release"), ReleaseHandler, args),
+            (url_path_join(prefix, route + "submit"), SubmitHandler, args),
+            (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
         ],
         cookie_secret=os.urandom(32),
     )
@@ -168,7 +288,8 @@ def main() -> None:
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/naikkelas/")
     app = make_app(settings, prefix)
-    app.listen(url.port, url.hostname)
+    # Bodies above the largest submission are refused by SubmitHandler before they are read.
+    app.listen(url.port, url.hostname, max_body_size=64 * 1024 * 1024)
     print(f"NaikKelas service on {url.geturl()}{prefix} (data {Path(settings.data_dir)})")
     ioloop.IOLoop.current().start()
 

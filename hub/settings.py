@@ -79,6 +79,20 @@ class Settings(Configurable):
         (every Voila page load starts a kernel; closed tabs would leave them running).""",
     ).tag(config=True)
 
+    grading_cell_timeout = Integer(
+        20, help="Seconds one cell of a lesson may run while it is autograded."
+    ).tag(config=True)
+
+    grading_lease_seconds = Integer(
+        help="""How long a grader holds a submission without a sign of life before another
+        grader (or the same one, restarted) takes it over. $NAIKKELAS_GRADING_LEASE_SECONDS
+        sets the default (30)."""
+    ).tag(config=True)
+
+    @default("grading_lease_seconds")
+    def _default_lease(self):
+        return int(os.environ.get("NAIKKELAS_GRADING_LEASE_SECONDS", "30"))
+
     as_root = Bool(help="Whether the hub runs as root (then learners get their own Unix users).")
 
     @default("as_root")

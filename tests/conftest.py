@@ -65,7 +65,8 @@ def start_hub(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def hub(start_hub) -> HubProcess:
-    return start_hub("shared-hub")
+    # A short grader lease, so the test that kills the grader mid-grade sees it taken over soon.
+    return start_hub("shared-hub", extra_env={"NAIKKELAS_GRADING_LEASE_SECONDS": "8"})
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ class ProgressClient(Protocol):
     def answer(self, question: str, answer: Any) -> dict: ...
     def step(self, step: int) -> None: ...
     def finish(self) -> dict: ...
+    def submit(self) -> dict: ...
+    def submissions(self) -> dict: ...
 
 
 class ServiceClient:
@@ -44,15 +46,18 @@ class ServiceClient:
         self.timeout = timeout
         self.tries = tries
 
-    def _call(self, action: str, body: dict | None = None) -> dict:
-        data = None
+    def _call(self, action: str, body: dict | None = None, raw: bytes | None = None) -> dict:
+        data, headers = raw, {"Authorization": f"token {self.token}"}
         if body is not None:
             data = json.dumps({**body, "event_id": uuid.uuid4().hex}).encode()
+        headers["Content-Type"] = "application/json"
+        if raw is not None:
+            headers["X-NaikKelas-Event"] = uuid.uuid4().hex  # a retried submission counts once
         request = urllib.request.Request(  # noqa: S310 - scheme checked in __init__
             self.url + action,
             data=data,
-            method="POST" if body is not None else "GET",
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+            method="POST" if data is not None else "GET",
+            headers=headers,
         )
         delay = 0.3
         for attempt in range(self.tries):
@@ -88,6 +93,18 @@ class ServiceClient:
     def finish(self) -> dict:
         return self._call("finish", {})
 
+    def submit(self) -> dict:
+        """nbgrader's fetch and submit: the released lesson with the recorded answers."""
+        from naikkelas.grading.nbsource import answers_cell_index, answers_source
+
+        released = self._call("release")
+        answers = {q: r.get("answer") for q, r in (self.state().get("answers") or {}).items()}
+        released["cells"][answers_cell_index(released)]["source"] = answers_source(answers)
+        return self._call("submit", raw=json.dumps(released).encode())
+
+    def submissions(self) -> dict:
+        return self._call("submissions")
+
 
 class LocalClient:
     """Checks in memory against `key` (trainer preview, headless validation); keeps no files."""
@@ -122,6 +139,12 @@ class LocalClient:
     def finish(self) -> dict:
         self.finished = True
         return self._score()
+
+    def submit(self) -> dict:
+        return {"status": "preview"}
+
+    def submissions(self) -> dict:
+        return {"attempts": [], "best": None, "ahead": 0}
 
     def _score(self) -> dict:
         return lesson_score(self.key, self.answers, self.finished)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -188,20 +189,84 @@ class Lesson:
             self.message.value = status(str(e))
             return
         earned, total = score.get("earned", 0), score.get("total", 0)
+        self.send_button = widgets.Button(
+            description="Kirim ke pelatih", button_style="primary", layout=_nav_layout()
+        )
+        self.send_button.add_class("nk-send")
+        self.send_button.on_click(lambda _b: self.send())
+        self.send_status = widgets.HTML()
         self.body.children = [
             widgets.HTML(
                 '<div class="nk-done">'
                 "<h2>Pelajaran selesai. Hebat!</h2>"
                 f'<p class="nk-score">Skor Anda: {earned:g} dari {total:g}</p>'
+                "<p>Tekan <b>Kirim ke pelatih</b> supaya nilai Anda tercatat.</p></div>"
+            ),
+            self.send_button,
+            self.send_status,
+            widgets.HTML(
                 "<p>Langkah berikutnya: buka pelajaran selanjutnya di daftar pelajaran.</p>"
                 f'<p><a class="nk-link-button" href="{escape(course_home_url())}">'
-                "Kembali ke daftar pelajaran</a></p></div>"
-            )
+                "Kembali ke daftar pelajaran</a></p>"
+            ),
         ]
         self.counter.value = '<p class="nk-step">Selesai</p>'
         self.bar.value = self.bar.max
         self._nav_buttons(self.index)
         self.next.layout.display = "none"
+
+    # -- Kirim: the lesson as an nbgrader submission ------------------------------------------
+    def send(self, wait: float = 20.0, interval: float = 0.5) -> None:
+        """Submit the lesson for grading and show the official grade when it comes (the learner
+        waits at most `wait` seconds; after that the grade appears on the course home)."""
+        self.send_button.disabled = True
+        self.send_status.value = status("Mengirim ...")
+        try:
+            sent = self.client.submit()
+        except ClientError as e:
+            self.send_status.value = status(str(e), correct=False)
+            self.send_button.disabled = False
+            return
+        if sent.get("status") == "preview":
+            self.send_status.value = status("Mode pratinjau: pelajaran tidak dikirim.")
+            return
+        attempt = sent.get("attempt")
+        self.send_status.value = status(f"Terkirim (kiriman ke-{attempt}). Sedang dinilai ...")
+        deadline = time.monotonic() + wait
+        latest: dict = {}
+        while time.monotonic() < deadline:
+            try:
+                history = self.client.submissions()
+            except ClientError:
+                history = {}
+            latest = next(
+                (a for a in history.get("attempts", []) if a.get("attempt") == attempt), {}
+            )
+            if latest.get("status") in ("graded", "failed"):
+                break
+            time.sleep(interval)
+        self.send_status.value = _grade_message(attempt, latest, history)
+        self.send_button.description = "Kirim lagi"
+        self.send_button.disabled = False
+
+
+def _grade_message(attempt, latest: dict, history: dict) -> str:
+    if latest.get("status") == "graded":
+        return status(
+            f"Nilai resmi kiriman ke-{attempt}: {latest.get('score', 0):g} dari "
+            f"{latest.get('max_score', 0):g}. Sudah tercatat.",
+            correct=True,
+        )
+    if latest.get("status") == "failed":
+        return status(
+            f"Kiriman ke-{attempt} tidak bisa dinilai: {latest.get('reason')}", correct=False
+        )
+    ahead = history.get("ahead") or 0
+    queue = f" Masih ada {ahead} kiriman sebelum Anda." if ahead else ""
+    return status(
+        f"Kiriman ke-{attempt} sudah diterima dan sedang menunggu dinilai.{queue} "
+        "Nilai akan muncul di daftar pelajaran."
+    )
 
 
 def _nav_layout() -> widgets.Layout:
