@@ -41,6 +41,8 @@ REASONS = {
     "DeadKernelError": "Penilaian berhenti: pelajaran mematikan mesin penilai.",
 }
 NETWORK = "Pelajaran mencoba memakai internet saat dinilai; itu tidak diizinkan."
+NETWORK_ERRORS = {"ConnectionRefusedError", "gaierror", "URLError", "ConnectionError"}
+NETWORK_MESSAGES = ("network is unreachable", "name resolution", "name or service not known")
 
 
 def failure_reason(graded: nbformat.NotebookNode) -> str | None:
@@ -52,7 +54,7 @@ def failure_reason(graded: nbformat.NotebookNode) -> str | None:
             ename, evalue = output.get("ename", ""), str(output.get("evalue", ""))
             if ename in REASONS:
                 return REASONS[ename]
-            if "unreachable" in evalue.lower() or ename in ("ConnectionRefusedError", "gaierror"):
+            if ename in NETWORK_ERRORS or any(m in evalue.lower() for m in NETWORK_MESSAGES):
                 return NETWORK
             return f"Pelajaran error saat dinilai ({ename}: {evalue[:200]}). Hubungi pelatih."
     return None

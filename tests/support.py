@@ -274,3 +274,46 @@ def processes_of(username: str) -> list[psutil.Process]:
         if proc.info["username"] == username:
             found.append(proc)
     return found
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class Postgres:
+    """A throw-away PostgreSQL cluster on a Unix socket, run by an unprivileged user.
+
+    PostgreSQL refuses to run as root; under root the cluster belongs to `nobody`.
+    """
+
+    def __init__(self):
+        import tempfile
+
+        self.dir = Path(tempfile.mkdtemp(prefix="nk-pg-", dir="/tmp"))
+        self.port = free_port_block(1)
+        self.as_user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            os.chmod(self.dir, 0o755)
+            os.chown(self.dir, 65534, 65534)
+        self.data = self.dir / "data"
+        self._run(PG_BIN / "initdb", "-D", self.data, "-U", "nk", "-A", "trust", "--no-sync")
+        self.url = f"postgresql+psycopg://nk@/postgres?host={self.dir}&port={self.port}"
+
+    def _run(self, *args):
+        subprocess.run([*self.as_user, *map(str, args)], check=True, capture_output=True)
+
+    def start(self) -> None:
+        options = f"-k {self.dir} -p {self.port} -c listen_addresses='' -c fsync=off"
+        self._run(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o", options, "-w",
+                  "start")  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)

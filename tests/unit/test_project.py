@@ -15,6 +15,7 @@ def _pins(reqs):
     for req in reqs:
         name, _, version = req.partition("==")
         assert version, f"{req!r} is not pinned with =="
+        name = name.split("[")[0]  # extras (psycopg[binary]) pin the package itself
         pins[re.sub(r"[-_.]+", "-", name.lower())] = version
     return pins
 
