@@ -292,7 +292,7 @@ class Postgres:
         self.port = free_port_block(1)
         self.as_user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
         if self.as_user:
-            os.chmod(self.dir, 0o755)
+            os.chmod(self.dir, 0o755)  # noqa: S103 - the cluster's user must reach it
             os.chown(self.dir, 65534, 65534)
         self.data = self.dir / "data"
         self._run(PG_BIN / "initdb", "-D", self.data, "-U", "nk", "-A", "trust", "--no-sync")
@@ -310,10 +310,9 @@ class Postgres:
         self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
 
     def remove(self) -> None:
+        import contextlib
         import shutil
 
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
