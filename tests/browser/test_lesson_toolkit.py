@@ -89,6 +89,11 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     page.get_by_text("Skor Anda: 7 dari 7").wait_for()
     page.screenshot(path=artifacts / "closing.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
+    # Kirim: nbgrader autogrades the submission and the official grade comes back.
+    page.get_by_role("button", name="Kirim ke pelatih").tap()
+    page.get_by_text("Nilai resmi kiriman ke-1: 7 dari 7").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Kirim lagi").wait_for()
+    page.screenshot(path=artifacts / "kirim.png", full_page=True)
     page.get_by_role("link", name="Kembali ke daftar pelajaran").tap()
     page.get_by_role("heading", name=re.compile("Halo")).wait_for()
 
