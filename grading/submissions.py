@@ -384,5 +384,31 @@ def best_graded(engine: Engine, username: str, course: str, lesson: str) -> Subm
     return max(graded, key=lambda s: (s.score or 0, s.attempt), default=None)
 
 
+def learner_overview(engine: Engine, username: str) -> dict[tuple[str, str], dict]:
+    """(course, lesson) -> what the learner's course home shows: started, finished, the best
+    official grade and the state of the latest submission."""
+    from .progress import state_table
+
+    overview: dict[tuple[str, str], dict] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(
+            select(state_table.c.course, state_table.c.lesson, state_table.c.finished).where(
+                state_table.c.username == username
+            )
+        ):
+            overview[(row.course, row.lesson)] = {"started": True, "finished": bool(row.finished)}
+        rows = conn.execute(
+            select(submissions_table)
+            .where(submissions_table.c.username == username)
+            .order_by(submissions_table.c.attempt)
+        ).all()
+    for row in rows:
+        item = overview.setdefault((row.course, row.lesson), {"started": True, "finished": True})
+        item["latest"] = row.status
+        if row.status == GRADED and (row.score or 0) >= (item.get("score") or 0):
+            item["score"], item["max_score"] = row.score, row.max_score
+    return overview
+
+
 def worker_name() -> str:
     return f"{os.uname().nodename}:{os.getpid()}"

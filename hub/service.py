@@ -15,6 +15,7 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     GET  api/lessons/<course>/<lesson>/release      the released lesson notebook (fetch)
     POST api/lessons/<course>/<lesson>/submit       the lesson with its answers cell filled in
     GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
+    GET  api/progress                                every lesson the learner touched (course home)
 
 The submitter is always the owner of the token: a username in the request is refused unless it is
 the caller's own.
@@ -255,6 +256,23 @@ class SubmissionsHandler(LessonHandler):
         await self.respond(course, lesson, attempts)
 
 
+class OverviewHandler(LessonHandler):
+    """The learner's ticks and grades for the course home, which their server renders."""
+
+    @web.authenticated
+    async def get(self):
+        account = get_account(self.engine, self.current_user["name"])
+        if account is None or account.role is not Role.LEARNER:
+            self.set_status(403)
+            self.finish({"error": "Hanya untuk peserta."})
+            return
+        overview = await asyncio.to_thread(subs.learner_overview, self.engine, account.username)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            {"lessons": [{"course": c, "lesson": l, **v} for (c, l), v in overview.items()]}
+        )
+
+
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
@@ -274,6 +292,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "release"), ReleaseHandler, args),
             (url_path_join(prefix, route + "submit"), SubmitHandler, args),
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
+            (url_path_join(prefix, "api/progress"), OverviewHandler, args),
         ],
         cookie_secret=os.urandom(32),
     )

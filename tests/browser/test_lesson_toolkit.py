@@ -96,6 +96,10 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     page.screenshot(path=artifacts / "kirim.png", full_page=True)
     page.get_by_role("link", name="Kembali ke daftar pelajaran").tap()
     page.get_by_role("heading", name=re.compile("Halo")).wait_for()
+    # The course home ticks the lesson and shows its official grade.
+    done = page.get_by_role("link", name=re.compile("Cara menjawab soal"))
+    assert "Selesai" in done.inner_text() and "Nilai 7 dari 7" in done.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 361
 
 
 def test_image_region_and_branching_scenario(hub, phone, new_learner, artifacts):
