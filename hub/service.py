@@ -268,9 +268,8 @@ class OverviewHandler(LessonHandler):
             return
         overview = await asyncio.to_thread(subs.learner_overview, self.engine, account.username)
         self.set_header("Cache-Control", "no-store")
-        self.finish(
-            {"lessons": [{"course": c, "lesson": l, **v} for (c, l), v in overview.items()]}
-        )
+        lessons = [{"course": c, "lesson": name, **v} for (c, name), v in overview.items()]
+        self.finish({"lessons": lessons})
 
 
 class HealthHandler(web.RequestHandler):
