@@ -325,18 +325,24 @@ def claim(engine: Engine, worker: str, lease: timedelta = LEASE) -> Submission |
     return None
 
 
+def _held_by(submission: Submission, worker: str) -> tuple:
+    """Rows where `worker` still holds the lease it took on `submission` (same try)."""
+    t = submissions_table
+    return (
+        t.c.id == submission.id,
+        t.c.worker == worker,
+        t.c.status == GRADING,
+        t.c.tries == submission.tries,
+    )
+
+
 def renew(engine: Engine, submission: Submission, worker: str, lease: timedelta = LEASE) -> bool:
     """Extend a lease while grading; False when another grader has taken the submission."""
     with engine.begin() as conn:
         return (
             conn.execute(
                 update(submissions_table)
-                .where(
-                    submissions_table.c.id == submission.id,
-                    submissions_table.c.worker == worker,
-                    submissions_table.c.status == GRADING,
-                    submissions_table.c.tries == submission.tries,
-                )
+                .where(*_held_by(submission, worker))
                 .values(lease_until=_now() + lease)
             ).rowcount
             == 1
@@ -359,12 +365,7 @@ def complete(
         return (
             conn.execute(
                 update(submissions_table)
-                .where(
-                    submissions_table.c.id == submission.id,
-                    submissions_table.c.worker == worker,
-                    submissions_table.c.status == GRADING,
-                    submissions_table.c.tries == submission.tries,
-                )
+                .where(*_held_by(submission, worker))
                 .values(
                     status=status,
                     score=score,
