@@ -388,7 +388,7 @@ def test_scam_phone_one_story_grades_its_ending():
                    "feedback": {"apk-installed": "Jangan pasang!"}}}  # fmt: skip
     sim = ScamPhone("apk", scenarios=["apk"])
     lesson = lesson_with(sim, key)
-    assert "Undangan_Pernikahan.apk" in texts(sim)
+    assert "<b>Undangan_<wbr>Pernikahan.apk</b>" in texts(sim)  # breaks after "_", not in ".apk"
     tap(sim, "Buka filenya")
     assert "Membaca dan mengirim SMS" in texts(sim)
     tap(sim, "Pasang")

@@ -67,8 +67,10 @@ def scene_html(scene: Scene) -> str:
         )
         parts.append(lines_html(scene.lines, "nk-safety-bubble"))
         if scene.file:
+            name = escape(scene.file).replace("_", "_<wbr>")
             parts.append(
-                f'<div class="nk-safety-file">{FILE_ICON}<div><b>{escape(scene.file)}</b>'
+                # break long names after "_" only, so ".apk" stays whole and visible
+                f'<div class="nk-safety-file">{FILE_ICON}<div><b>{name}</b>'
                 '<div class="nk-safety-small">3,2 MB</div></div></div>'
             )
         if scene.link:
