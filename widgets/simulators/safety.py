@@ -202,7 +202,10 @@ class PasswordCheck(Simulator):
         if self.kind == "pin":
             ask = f"<p>Buat PIN baru: {self.pin_length} angka.</p>"
         else:
-            ask = "<p>Buat kata sandi baru untuk akun toko Anda. Tips: gabungkan 3 atau 4 kata.</p>"
+            ask = (
+                "<p>Buat kata sandi baru untuk akun toko Anda. Tips: gabungkan 3 atau 4 kata.</p>"
+                "<p>Karakter artinya huruf, angka, atau tanda.</p>"
+            )
         check = self.button(f"Periksa kekuatan {self.noun}", self.check)
         save = self.button(f"Simpan {self.noun} ini", self.save, style="primary")
         self.show(
