@@ -116,12 +116,14 @@ def test_the_lesson_survives_a_hub_restart(start_hub, phone):
     own = start_hub("restart")
     open_lesson(phone, own, "peserta1", "123456")
     answer_first_question(phone)
+    # Read the kernel now: once the hub is down the page may reload itself at any moment.
+    before = kernel_id(phone)
     own.stop()
     again = HubProcess(data_dir=own.data_dir, port=own.port, demo=True)
     again.log_path = own.log_path.with_name("restart-again.log")
     again.start()
     try:
-        wait_for_reconnect(phone, kernel_id(phone), "the lesson to come back after the restart")
+        wait_for_reconnect(phone, before, "the lesson to come back after the restart")
         phone.get_by_text("Langkah 2 dari 9").wait_for(timeout=60_000)
         phone.get_by_text("Benar! Cukup tekan tombol jawaban.").wait_for()
     finally:
