@@ -260,6 +260,10 @@ def test_mdr_calculator_reads_what_is_typed_and_keeps_it():
     assert "MDR 0% Rp0" in text(sim) and "sejak 1 Desember 2024" in text(sim)
     tap(sim, "Hitung lagi")
     assert sim.amount_box.value == "150rb"
+    sim.picker.index = None  # no choice sent: the last one counts
+    tap(sim, "Hitung MDR")
+    assert "UMI: usaha mikro" in text(sim)
+    tap(sim, "Hitung lagi")
     sim.picker.value = "UKE"
     tap(sim, "Hitung MDR")
     assert "tanyakan tarifnya kepada penyedia QRIS" in text(sim)

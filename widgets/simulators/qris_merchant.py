@@ -193,13 +193,15 @@ class MdrCalculator(QrisApp):
         )
 
     def calculate(self) -> None:
-        # Keep what was typed and picked, for "Hitung lagi".
-        self.typed, self.criteria = self.amount_box.value[:40], self.picker.value
+        # Keep what was typed and picked, for "Hitung lagi" (a browser could send no choice).
+        self.typed = self.amount_box.value[:40]
+        if self.picker.value in CRITERIA:
+            self.criteria = self.picker.value
         amount, problem = read_amount(self.amount_box.value)
         if problem:
             self.message.value = status(problem)
             return
-        self.result = result = mdr(amount, self.picker.value)
+        self.result = result = mdr(amount, self.criteria)
         if result.fee is None:
             fee_rows = [("MDR", "tanyakan tarifnya kepada penyedia QRIS")]
         else:
