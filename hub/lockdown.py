@@ -39,6 +39,12 @@ LESSON_LAB_EXTENSIONS = (
     "@jupyter-widgets/jupyterlab-manager",
 )
 
+# Largest kernel websocket message. A photo uploaded in a lesson (the QRIS sticker check) travels
+# as one message; above tornado's default of 10 MiB the connection is dropped and the upload
+# button stops working, so ordinary phone photos (up to ~25 MB) must fit and be refused by the
+# lesson with a message instead.
+MAX_KERNEL_MESSAGE_BYTES = 32 * 1024 * 1024
+
 # Voila's file handler serves only these from the lessons folder (pictures in lessons).
 FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp)",)
 
@@ -55,6 +61,7 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             "default_url": "/naikkelas",
             "allow_root": False,
             "disable_check_xsrf": False,
+            "tornado_settings": {"websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES},
         },
         "ContentsManager": {"allow_hidden": False, "hide_globs": ["*"]},
         "FileContentsManager": {"delete_to_trash": False},

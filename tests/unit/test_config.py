@@ -66,6 +66,8 @@ def test_learner_server_config_closes_everything_but_voila():
     assert cfg["MappingKernelManager"]["cull_idle_timeout"] == 321
     assert cfg["VoilaConfiguration"]["template"] == "naikkelas"
     assert cfg["KernelManager"]["autorestart"] is False, "a restarted kernel leaves an inert page"
+    # A photo uploaded in a lesson is one websocket message (tornado's default limit: 10 MiB).
+    assert cfg["ServerApp"]["tornado_settings"]["websocket_max_message_size"] >= 25 * 1024 * 1024
     json.dumps(cfg)  # written as JSON for the learner server
 
 

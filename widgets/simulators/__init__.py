@@ -8,8 +8,8 @@ sticker, refused to share the OTP) the simulator calls `done(outcome)`, which is
 like a `Scenario` ending: the lesson's KEY says which outcomes are right and what to tell the
 learner for each::
 
-    KEY = {"bayar": {"type": "scenario", "answer": ["confirmed"],
-                     "feedback": {"wrong_merchant": "Nama toko tidak sama ..."}}}
+    KEY = {"bayar": {"type": "scenario", "answer": ["paid"],
+                     "feedback": {"wrong_amount": "Nominalnya tidak sama ..."}}}
 
 A simulator built with ``question_id=None`` is ungraded practice (a calculator to play with): it is
 not a question of the lesson and records nothing.
@@ -29,6 +29,11 @@ _EXPORTS: dict[str, str] = {
     "PasswordCheck": ".safety",
     "TwoStepSetup": ".safety",
     "PhishingAddress": ".safety",
+    "QrisCheckout": ".qris",
+    "FakeSticker": ".qris",
+    "StickerCheck": ".qris",
+    "PaymentNotification": ".qris_merchant",
+    "MdrCalculator": ".qris_merchant",
 }
 
 __all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
