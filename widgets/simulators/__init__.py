@@ -24,7 +24,11 @@ from importlib import import_module
 from .base import PRACTICE_BANNER, Simulator, phone_html
 
 # name -> module, loaded on first use (each simulator adds its line)
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "ListingBuilder": ".marketplace",
+    "PriceCalculator": ".marketplace",
+    "OrderFlow": ".marketplace_orders",
+}
 
 __all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
 
