@@ -34,6 +34,9 @@ _EXPORTS: dict[str, str] = {
     "StickerCheck": ".qris",
     "PaymentNotification": ".qris_merchant",
     "MdrCalculator": ".qris_merchant",
+    "ListingBuilder": ".marketplace",
+    "PriceCalculator": ".marketplace",
+    "OrderFlow": ".marketplace_orders",
 }
 
 __all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
