@@ -24,7 +24,13 @@ from importlib import import_module
 from .base import PRACTICE_BANNER, Simulator, phone_html
 
 # name -> module, loaded on first use (each simulator adds its line)
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "DukcapilRequest": ".public_services",
+    "LaporComplaint": ".public_services",
+    "NibRegistration": ".public_services",
+    "PuskesmasBooking": ".public_services",
+    "TteSigning": ".tte",
+}
 
 __all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
 
