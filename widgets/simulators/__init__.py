@@ -37,6 +37,11 @@ _EXPORTS: dict[str, str] = {
     "ListingBuilder": ".marketplace",
     "PriceCalculator": ".marketplace",
     "OrderFlow": ".marketplace_orders",
+    "DukcapilRequest": ".public_services",
+    "LaporComplaint": ".public_services",
+    "NibRegistration": ".public_services",
+    "PuskesmasBooking": ".public_services",
+    "TteSigning": ".tte",
 }
 
 __all__ = ["PRACTICE_BANNER", "Simulator", "phone_html", *sorted(_EXPORTS)]
