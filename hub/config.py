@@ -115,6 +115,8 @@ def services(c: Config, settings: Settings) -> None:
                 "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
             },
             "display": False,
+            # Trainers' pages log in through the hub; no "authorize this app" page in between.
+            "oauth_no_confirm": True,
         },
         {
             # Autogrades submissions with nbgrader as they arrive (restarted by the hub).

@@ -30,7 +30,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubAuthenticated
+from jupyterhub.services.auth import HubAuthenticated, HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import ioloop, web
 
@@ -41,6 +41,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 from .accounts import Role, get_account
 from .db import engine_for
 from .settings import Settings
+from .trainer import trainer_routes
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 16 * 1024
@@ -292,8 +293,17 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "submit"), SubmitHandler, args),
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
+            # Trainers' pages: browser login through the hub (OAuth), cookies, role checks.
+            (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+            (
+                url_path_join(prefix, "pelatih/static/(.*)"),
+                web.StaticFileHandler,
+                {"path": str(Path(__file__).parent / "static")},
+            ),
+            *trainer_routes(prefix, args),
         ],
         cookie_secret=os.urandom(32),
+        naikkelas_prefix=prefix,
     )
 
 
