@@ -156,11 +156,11 @@ def measure(browser, hub, username, secret, unix_user, via_course_home, runs):
 def main() -> None:
     args = bench_prologue("login to first interactive widget", runs=3)
     base = Path(tempfile.mkdtemp(prefix="nk-bench-"))
-    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(4))
+    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(5))
     ours.data_dir.mkdir()
     stock_dir = base / "stock"
     stock_dir.mkdir()
-    stock = StockHub(data_dir=stock_dir, port=free_port_block(4))
+    stock = StockHub(data_dir=stock_dir, port=free_port_block(5))
     results = {}
     with sync_playwright() as p:
         browser = launch_chromium(p)

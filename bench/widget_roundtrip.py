@@ -95,8 +95,8 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="nk-bench-rt-"))
     (base / "naikkelas").mkdir()
     (base / "stock").mkdir()
-    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(4))
-    stock = StockHub(data_dir=base / "stock", port=free_port_block(4))
+    ours = HubProcess(data_dir=base / "naikkelas", port=free_port_block(5))
+    stock = StockHub(data_dir=base / "stock", port=free_port_block(5))
 
     def login_as(hub, username, secret, landed):
         def login(page):

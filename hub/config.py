@@ -96,7 +96,13 @@ def roles(c: Config) -> None:
         {
             "name": "user",
             "description": "Every account: its own server only.",
-            "scopes": ["self", f"access:services!service={SERVICE_NAME}"],
+            # The services check the account's role themselves (the formgrader refuses
+            # everyone but trainers and operators).
+            "scopes": [
+                "self",
+                f"access:services!service={SERVICE_NAME}",
+                "access:services!service=formgrader",
+            ],
         },
     ]
 
@@ -116,6 +122,19 @@ def services(c: Config, settings: Settings) -> None:
             },
             "display": False,
             # Trainers' pages log in through the hub; no "authorize this app" page in between.
+            "oauth_no_confirm": True,
+        },
+        {
+            # nbgrader's formgrader for trainers, one course at a time, scoped to their cohort.
+            "name": "formgrader",
+            "url": f"http://127.0.0.1:{settings.formgrader_port}",
+            "command": [sys.executable, "-m", "naikkelas.grading.formgrader"],
+            "environment": {
+                "NAIKKELAS_DATA_DIR": str(settings.data_path),
+                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
+                "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
+            },
+            "display": True,
             "oauth_no_confirm": True,
         },
         {

@@ -78,7 +78,8 @@ def check_proxy(settings: Settings) -> None:
 
 def check_ports_free(settings: Settings) -> None:
     """Refuse to start beside another platform (it would take over the running one's proxy)."""
-    for port in (settings.port, settings.port + 1, settings.port + 2, settings.service_port):
+    ports = (settings.port, settings.port + 1, settings.port + 2, settings.service_port)
+    for port in (*ports, settings.formgrader_port):
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             host = settings.ip if port == settings.port else "127.0.0.1"

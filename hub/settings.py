@@ -142,6 +142,11 @@ class Settings(Configurable):
         return self.port + 3
 
     @property
+    def formgrader_port(self) -> int:
+        """The formgrader service (trainers' grading) listens on loopback, four above."""
+        return self.port + 4
+
+    @property
     def service_url(self) -> str:
         return f"http://127.0.0.1:{self.service_port}/services/{SERVICE_NAME}/"
 

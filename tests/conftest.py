@@ -53,7 +53,7 @@ def start_hub(tmp_path_factory):
 
     def start(name="hub", demo=True, **kwargs) -> HubProcess:
         data_dir = tmp_path_factory.mktemp(name)
-        hub = HubProcess(data_dir=data_dir, port=free_port_block(4), demo=demo, **kwargs)
+        hub = HubProcess(data_dir=data_dir, port=free_port_block(5), demo=demo, **kwargs)
         started.append(hub)
         hub.start()
         return hub

@@ -95,7 +95,7 @@ def test_started_as_ordinary_user_all_learners_share_it_and_it_says_so():
 
     from tests.support import HubProcess, free_port_block
 
-    own = HubProcess(data_dir=data_dir, port=free_port_block(4), user=user, courses_dir=courses)
+    own = HubProcess(data_dir=data_dir, port=free_port_block(5), user=user, courses_dir=courses)
     own.log_path = base / "hub.log"
     try:
         own.start()
