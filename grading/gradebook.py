@@ -180,6 +180,37 @@ class Grading:
         return score, max_score, nbformat.read(graded, as_version=4)
 
 
+def learner_grades(db_url: str, username: str) -> dict[tuple[str, str], dict]:
+    """(course, lesson) -> the learner's grade as nbgrader's gradebook holds it now, including
+    what the trainer graded by hand and the trainer's comments (for the course home)."""
+    from nbgrader.api import SubmittedAssignment
+    from sqlalchemy.orm import Session
+
+    from naikkelas.hub.db import engine_for
+
+    ensure_gradebook(db_url)
+    grades = {}
+    with Session(engine_for(db_url)) as session:
+        rows = session.query(SubmittedAssignment).filter(SubmittedAssignment.student_id == username)
+        for submission in rows:
+            course, _, lesson = submission.assignment.name.partition(SEPARATOR)
+            if not lesson:
+                continue
+            comments = [
+                comment.comment
+                for notebook in submission.notebooks
+                for comment in notebook.comments
+                if comment.manual_comment
+            ]
+            grades[(course, lesson)] = {
+                "score": float(submission.score),
+                "max_score": float(submission.max_score),
+                "needs_manual_grade": bool(submission.needs_manual_grade),
+                "comments": comments,
+            }
+    return grades
+
+
 def _copy_assets(course_dir: Path, target: Path) -> None:
     for asset in course_dir.rglob("*"):
         if asset.is_file() and asset.suffix.lower() in ASSET_SUFFIXES:

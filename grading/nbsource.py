@@ -93,16 +93,21 @@ def to_source_form(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         key = extract_key(nb)
     except AnswerKeyError as e:
         raise LessonFormError(str(e)) from None
-    points = sum(float(entry.get("points", 1)) for entry in key.values()) or 1.0
+    # Autograded questions are worth the key cell's points; free-text ("manual") questions make
+    # the answers cell a manually graded cell, graded by the trainer in the formgrader.
+    manual = sum(float(e.get("points", 1)) for e in key.values() if e.get("type") == "manual")
+    points = sum(float(e.get("points", 1)) for e in key.values() if e.get("type") != "manual")
     answers_index = key_index - 1
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if index == answers_index:
-            meta = _nbgrader("answers", solution=True)
+            meta = _nbgrader(
+                "answers", solution=True, grade=bool(manual), points=manual if manual else None
+            )
             cell.source = ANSWERS_SOURCE
         elif index == key_index:
-            meta = _nbgrader("key", grade=True, locked=True, points=points)
+            meta = _nbgrader("key", grade=True, locked=True, points=points or 1.0)
         elif index < answers_index and cell is code[0]:
             meta = _nbgrader("lesson", locked=True)
         else:

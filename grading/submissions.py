@@ -385,9 +385,13 @@ def best_graded(engine: Engine, username: str, course: str, lesson: str) -> Subm
     return max(graded, key=lambda s: (s.score or 0, s.attempt), default=None)
 
 
-def learner_overview(engine: Engine, username: str) -> dict[tuple[str, str], dict]:
+def learner_overview(
+    engine: Engine, username: str, grades: dict | None = None
+) -> dict[tuple[str, str], dict]:
     """(course, lesson) -> what the learner's course home shows: started, finished, the best
-    official grade and the state of the latest submission."""
+    official grade and the state of the latest submission. With `grades` (nbgrader's gradebook,
+    see `gradebook.learner_grades`), the grade shown is the gradebook's, including what the
+    trainer graded by hand and their comments."""
     from .progress import state_table
 
     overview: dict[tuple[str, str], dict] = {}
@@ -408,6 +412,12 @@ def learner_overview(engine: Engine, username: str) -> dict[tuple[str, str], dic
         item["latest"] = row.status
         if row.status == GRADED and (row.score or 0) >= (item.get("score") or 0):
             item["score"], item["max_score"] = row.score, row.max_score
+    for key, grade in (grades or {}).items():
+        item = overview.get(key)
+        if item is not None and "score" in item:
+            item["score"], item["max_score"] = grade["score"], grade["max_score"]
+            item["needs_manual_grade"] = grade["needs_manual_grade"]
+            item["comments"] = grade["comments"]
     return overview
 
 

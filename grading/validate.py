@@ -65,6 +65,7 @@ def _right(entry, question):
     if kind == "number": return str(a)
     if kind == "region": return [(a[0][0] + a[0][2]) / 2, (a[0][1] + a[0][3]) / 2]
     if kind == "scenario": return a if isinstance(a, str) else a[0]
+    if kind == "manual": return "Jawaban contoh untuk pemeriksaan."
     return a
 def _wrong(entry, question):
     a, kind = entry["answer"], entry["type"]
@@ -75,6 +76,7 @@ def _wrong(entry, question):
     if kind == "order": return list(reversed(a))
     if kind == "match": return {}
     if kind == "region": return [2.0, 2.0]
+    if kind == "manual": return "Jawaban contoh untuk pemeriksaan."
     return "jawaban-salah-validasi"
 _key = globals().get("KEY", {})
 _texts = []
@@ -156,11 +158,11 @@ def _run(report: Report, nb, key: dict, timeout: int) -> None:
         report.problem(f"question {missing!r} has no answer key")
     for extra in sorted(set(key) - set(questions)):
         report.problem(f"answer key for {extra!r}, which the lesson does not ask")
-    if key and result["right"]["earned"] != result["right"]["total"]:
-        report.problem(
-            f"right answers score {result['right']['earned']} of {result['right']['total']}"
-        )
-    if key and result["wrong"]["earned"] >= result["wrong"]["total"]:
+    # Free-text ("manual") points are the trainer's to give; the rest must behave.
+    auto_total = result["right"]["total"] - result["right"].get("manual", 0)
+    if key and result["right"]["earned"] != auto_total:
+        report.problem(f"right answers score {result['right']['earned']} of {auto_total}")
+    if key and auto_total and result["wrong"]["earned"] >= auto_total:
         report.problem("wrong answers score full marks")
     if any(not f for f in result["right"]["feedback"] + result["wrong"]["feedback"]):
         report.problem("a question gives no feedback")

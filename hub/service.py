@@ -36,6 +36,7 @@ from tornado import ioloop, web
 
 from naikkelas.grading import lessons, progress
 from naikkelas.grading import submissions as subs
+from naikkelas.grading.gradebook import learner_grades
 from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
@@ -267,7 +268,12 @@ class OverviewHandler(LessonHandler):
             self.set_status(403)
             self.finish({"error": "Hanya untuk peserta."})
             return
-        overview = await asyncio.to_thread(subs.learner_overview, self.engine, account.username)
+
+        def overview_of(username):
+            grades = learner_grades(self.nk.naikkelas_db_url, username)
+            return subs.learner_overview(self.engine, username, grades)
+
+        overview = await asyncio.to_thread(overview_of, account.username)
         self.set_header("Cache-Control", "no-store")
         lessons = [{"course": c, "lesson": name, **v} for (c, name), v in overview.items()]
         self.finish({"lessons": lessons})

@@ -15,6 +15,7 @@ _EXPORTS = {
     "MultipleSelect": ".questions",
     "TrueFalse": ".questions",
     "FillIn": ".questions",
+    "FreeText": ".questions",
     "NumberAnswer": ".questions",
     "Ordering": ".questions",
     "Matching": ".questions",

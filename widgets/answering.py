@@ -35,10 +35,12 @@ def attempts_left(entry: dict, record: dict) -> int | None:
 
 
 def lesson_score(key: dict, answers: dict, finished: bool) -> dict:
-    """Points earned over the whole key (unanswered questions earn nothing)."""
+    """Points earned over the whole key (unanswered questions earn nothing). `manual` is the part
+    of `total` that free-text questions are worth: the trainer awards it later."""
     earned = sum(answers.get(q, {}).get("points") or 0 for q in key)
     total = sum(float(entry.get("points", 1)) for entry in key.values())
-    return {"earned": earned, "total": total, "finished": finished}
+    manual = sum(float(e.get("points", 1)) for e in key.values() if e.get("type") == "manual")
+    return {"earned": earned, "total": total, "manual": manual, "finished": finished}
 
 
 def public_record(entry: dict | None, record: dict, locked: bool = False) -> dict:

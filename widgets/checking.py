@@ -37,6 +37,7 @@ MESSAGES = {
     "wrong": "Belum tepat. Coba lagi.",
     "unreadable": "Jawaban tidak bisa dibaca. Coba lagi.",
     "not_number": "Angka tidak bisa dibaca. Tulis seperti Rp15.000 atau 15rb.",
+    "manual": "Jawaban Anda tersimpan. Pelatih akan membacanya dan memberi nilai.",
 }
 
 # Fields an entry may have besides the common ones, per question type.
@@ -50,6 +51,7 @@ TYPES = {
     "match": set(),
     "region": set(),
     "scenario": {"feedback"},
+    "manual": set(),  # free text the trainer grades in nbgrader's formgrader
 }
 COMMON_FIELDS = {"type", "answer", "right", "wrong", "attempts", "points"}
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # what the service accepts
@@ -71,7 +73,7 @@ class AnswerKeyError(ValueError):
 class Verdict:
     """The outcome of one answer: what the learner is told and what it scores."""
 
-    correct: bool
+    correct: bool | None  # None: a free-text answer that waits for the trainer
     feedback: str
     points: float
     max_points: float
@@ -318,6 +320,7 @@ _ANSWER_SHAPES = {
         "a non-empty list of the ending ids that count as right",
         lambda a: _is_short_text(a) or _is_list(a, _is_short_text, unique=True),
     ),
+    "manual": ("a text for the trainer: what a good answer says", _is_text),
 }
 
 
@@ -366,6 +369,8 @@ def check(entry: dict, answer: Any) -> Verdict:
         given, correct, choices = _CHECKS[entry["type"]](entry, answer)
     except _Unreadable as e:
         return Verdict(False, e.message, 0.0, max_points, None)
+    if correct is None:  # kept for the trainer, who grades it by hand
+        return Verdict(None, entry.get("right", MESSAGES["manual"]), 0.0, max_points, given)
     per_choice = entry.get("feedback", {})
     specific = " ".join(per_choice[choice] for choice in choices if choice in per_choice)
     general = "right" if correct else "wrong"
@@ -511,6 +516,13 @@ def _check_scenario(entry, answer):
     return ending, ending in ([right] if isinstance(right, str) else right), [ending]
 
 
+def _check_manual(_entry, answer):
+    text = _learner_text(answer).strip()
+    if not text:
+        raise _Unreadable("Tulis jawaban Anda dulu.")
+    return text, None, []
+
+
 _CHECKS = {
     "single": _check_single,
     "multi": _check_multi,
@@ -521,6 +533,7 @@ _CHECKS = {
     "match": _check_match,
     "region": _check_region,
     "scenario": _check_scenario,
+    "manual": _check_manual,
 }
 
 

@@ -200,7 +200,12 @@ class Lesson:
                 '<div class="nk-done">'
                 "<h2>Pelajaran selesai. Hebat!</h2>"
                 f'<p class="nk-score">Skor Anda: {earned:g} dari {total:g}</p>'
-                "<p>Tekan <b>Kirim ke pelatih</b> supaya nilai Anda tercatat.</p></div>"
+                + (
+                    f"<p>Jawaban uraian Anda ({score['manual']:g} poin) akan dinilai pelatih.</p>"
+                    if score.get("manual")
+                    else ""
+                )
+                + "<p>Tekan <b>Kirim ke pelatih</b> supaya nilai Anda tercatat.</p></div>"
             ),
             self.send_button,
             self.send_status,

@@ -216,6 +216,54 @@ class FillIn(_Typed):
     placeholder = "Tulis jawaban di sini"
 
 
+class FreeText(Question):
+    """A few sentences in the learner's own words, which the trainer reads and grades in nbgrader's
+    formgrader; the trainer's comment then appears on the learner's course home."""
+
+    kind = "manual"
+    limit = 500
+
+    def controls(self):
+        self.input = widgets.Textarea(
+            placeholder="Tulis jawaban Anda dengan kata-kata sendiri",
+            rows=4,
+            layout=widgets.Layout(width="100%", min_height="120px"),
+            continuous_update=False,
+        )
+        self.input.add_class("nk-input")
+        self.save_button = _button("Simpan jawaban", button_style="primary")
+        self.save_button.on_click(lambda _b: self.send())
+        hint = widgets.HTML(
+            f'<p class="nk-hint">Paling banyak {self.limit} huruf. Pelatih akan membacanya.</p>'
+        )
+        return [hint, self.input, self.save_button]
+
+    def send(self) -> None:
+        value = self.input.value
+        if not isinstance(value, str) or not value.strip():
+            self.feedback.value = status("Tulis jawaban Anda dulu.")
+            return
+        if len(value) > self.limit:
+            self.feedback.value = status(
+                f"Jawaban terlalu panjang ({len(value)} huruf). Paling banyak {self.limit}."
+            )
+            return
+        self.submit(value.strip())
+
+    @property
+    def answered(self) -> bool:
+        return bool(self._result and self._result.get("answer"))
+
+    def show_answer(self, answer):
+        if isinstance(answer, str):
+            self.input.value = answer
+
+    def show_result(self, result: dict) -> None:
+        # Saved, not judged: an information line, and the learner may still edit and save again.
+        self._result = result
+        self.feedback.value = status(result.get("feedback") or "", correct=result.get("correct"))
+
+
 class NumberAnswer(_Typed):
     """A number or Rupiah amount, written as people write it ("Rp15.000", "15rb")."""
 

@@ -204,3 +204,29 @@ def test_duplicate_question_ids_are_refused():
     lesson.screen(SingleChoice("q1", "a", ["1", "2"]))
     with pytest.raises(ValueError, match="used twice"):
         lesson.screen(SingleChoice("q1", "b", ["1", "2"]))
+
+
+def test_free_text_is_saved_for_the_trainer_and_can_be_edited():
+    from naikkelas.widgets import FreeText
+
+    key = {"cerita": {"type": "manual", "points": 2, "answer": "Menyebut cara memeriksa."}}
+    lesson = Lesson("Uji", client=LocalClient(key))
+    question = FreeText("cerita", "Ceritakan usaha Anda.")
+    lesson.screen(question)
+    lesson.show()
+    question.input.value = "   "
+    question.save_button.click()
+    assert "Tulis jawaban Anda dulu" in question.feedback.value and not question.answered
+    question.input.value = "x" * 501
+    question.save_button.click()
+    assert "terlalu panjang" in question.feedback.value and not question.answered
+    question.input.value = "Saya jual <b>kue</b> dan pakai QRIS."
+    question.save_button.click()
+    assert question.answered and "Pelatih akan membacanya" in question.feedback.value
+    assert "nk-info" in question.feedback.value  # neither right nor wrong
+    question.input.value = "Saya jual kue."
+    question.save_button.click()  # edited: the new text is what the trainer reads
+    assert lesson.client.answers["cerita"]["answer"] == "Saya jual kue."
+    lesson.next.click()  # Selesai
+    assert "Skor Anda: 0 dari 2" in lesson.body.children[0].value
+    assert "Jawaban uraian Anda (2 poin) akan dinilai pelatih" in lesson.body.children[0].value

@@ -146,3 +146,14 @@ def test_a_broken_lesson_is_refused_naming_the_cell_and_nothing_is_released(
     with pytest.raises(CourseError, match=reason):
         release_course(good, tmp_path / "released", "a", grading=grading)
     assert (dest / "01-satu.ipynb").read_bytes() == before
+
+
+def test_free_text_makes_the_answers_cell_a_manually_graded_cell():
+    nb = short_lesson()
+    nb.cells[1].source = nb.cells[1].source.replace(
+        '"points": 2}}', '"points": 2}, "q3": {"type": "manual", "answer": "Rubrik.", "points": 4}}'
+    )
+    form = to_source_form(nb)
+    answers, key = form.cells[1].metadata.nbgrader, form.cells[2].metadata.nbgrader
+    assert answers["grade"] and answers["solution"] and answers["points"] == 4.0
+    assert key["points"] == 3.0  # only what autograde can decide
