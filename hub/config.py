@@ -119,6 +119,8 @@ def services(c: Config, settings: Settings) -> None:
                 "NAIKKELAS_DATA_DIR": str(settings.data_path),
                 "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
                 "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
+                # The course library trainers release from (their "Buka untuk kelas" button).
+                "NAIKKELAS_COURSES_DIR": str(Path(settings.courses_dir).absolute()),
             },
             "display": False,
             # Trainers' pages log in through the hub; no "authorize this app" page in between.

@@ -318,6 +318,7 @@ def main() -> None:
         data_dir=os.environ["NAIKKELAS_DATA_DIR"],
         db_url=os.environ.get("NAIKKELAS_DB_URL", ""),
         public_dir=os.environ.get("NAIKKELAS_PUBLIC_DIR", ""),
+        courses_dir=os.environ.get("NAIKKELAS_COURSES_DIR", "courses"),
     )
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/naikkelas/")

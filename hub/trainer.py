@@ -9,6 +9,7 @@ credentials; these pages read the database inside the service.
     GET pelatih/                               cohorts and the courses released to them
     GET pelatih/kelas/<cohort>/<course>        the cohort view (refreshes itself every 5 s)
     GET pelatih/api/kelas/<cohort>/<course>    the same data as JSON
+    POST pelatih/buka/<course>                 release a course of the library to one's cohort
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from jupyterhub.services.auth import HubOAuthenticated
 from tornado import web
 
 from naikkelas.grading.cohort import cohort_overview
-from naikkelas.grading.courses import CourseError, read_course
+from naikkelas.grading.courses import CourseError, list_courses, read_course
+from naikkelas.grading.release import release_course
 
 from .accounts import Role, get_account
 from .db import engine_for
@@ -97,7 +99,58 @@ class HomeHandler(TrainerHandler):
                     except CourseError:
                         continue
             cohorts.append({"name": cohort, "courses": sorted(courses, key=lambda c: c.order)})
-        self.render("trainer_home.html", cohorts=cohorts, user=self.current_user["name"])
+        try:
+            library = list_courses(Path(self.nk.courses_dir))
+        except (CourseError, FileNotFoundError):
+            library = []
+        self.render(
+            "trainer_home.html",
+            cohorts=cohorts,
+            library=library,
+            own_cohort=self.own_cohort(),
+            message=self.get_query_argument("pesan", ""),
+            xsrf=self.xsrf_form_html(),
+        )
+
+    def own_cohort(self) -> str:
+        account = get_account(self.engine, self.current_user["name"])
+        return account.cohort if account and account.role is Role.TRAINER else ""
+
+
+class ReleaseHandler(TrainerHandler):
+    """A trainer opens a course of the platform's library to their own cohort."""
+
+    @web.authenticated
+    async def post(self, course):
+        self.cohorts()  # trainers and operators only
+        account = get_account(self.engine, self.current_user["name"])
+        cohort = account.cohort if account.role is Role.TRAINER else ""
+        if not cohort:
+            raise web.HTTPError(403, "Hanya pelatih sebuah kelas yang bisa membuka kursus.")
+        source = Path(self.nk.courses_dir) / course
+        if not NAME.match(course) or not (source / "course.yml").is_file():
+            raise web.HTTPError(404, "Kursus ini tidak ada di perpustakaan kursus.")
+        try:
+            await asyncio.to_thread(
+                release_course,
+                source,
+                self.nk.released_path,
+                cohort,
+                self.nk.source_path,
+                self.nk.grading(),
+            )
+        except CourseError as e:
+            self.redirect(f"{self.base}pelatih/?pesan=" + _quote(f"Belum bisa dibuka: {e}"))
+            return
+        self.redirect(
+            f"{self.base}pelatih/?pesan=" + _quote(f"Kursus dibuka untuk kelas {cohort}.")
+        )
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text[:300])
 
 
 class CohortPage(TrainerHandler):
@@ -132,4 +185,5 @@ def trainer_routes(prefix: str, args: dict) -> list:
         (f"{prefix}pelatih/?", HomeHandler, args),
         (f"{prefix}pelatih/kelas/{name}/{name}/?", CohortPage, args),
         (f"{prefix}pelatih/api/kelas/{name}/{name}", CohortData, args),
+        (f"{prefix}pelatih/buka/{name}", ReleaseHandler, args),
     ]

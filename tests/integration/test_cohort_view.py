@@ -90,3 +90,35 @@ def test_without_login_the_pages_send_you_to_the_hub_login(hub):
 
     r = requests.get(f"{hub.url}{PAGES}/api/kelas/demo/{COURSE}", allow_redirects=True)
     assert "/hub/login" in r.url and "Ibu Siti Aminah" not in r.text
+
+
+def test_a_trainer_opens_a_course_for_their_own_cohort(hub):
+    import re
+
+    cohort = f"kelas{uuid.uuid4().hex[:6]}"
+    name = f"pelatih{uuid.uuid4().hex[:6]}"
+    engine = engine_for(hub.settings.naikkelas_db_url)
+    upsert_account(engine, name, Role.TRAINER, "rahasia-panjang", cohort=cohort)
+    client = browser_of(hub, name, "rahasia-panjang")
+    home = client.get(f"{hub.url}{PAGES}/")
+    assert f"Buka kursus untuk kelas {cohort}" in home.text
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', home.text).group(1)
+    url = f"{hub.url}{PAGES}/buka/{COURSE}"
+    # Without the form's token (a request forged by another site) nothing is released.
+    assert client.post(url, allow_redirects=False).status_code == 403
+    assert not (hub.settings.released_path / cohort / COURSE).exists()
+    r = client.post(url, data={"_xsrf": xsrf})
+    assert r.status_code == 200 and f"Kursus dibuka untuk kelas {cohort}" in r.text
+    assert (hub.settings.released_path / cohort / COURSE / f"{LESSON}.ipynb").is_file()
+    assert "Mengenal NaikKelas" in client.get(f"{hub.url}{PAGES}/").text
+    # A course that is not in the library is refused.
+    r = client.post(f"{hub.url}{PAGES}/buka/tidak-ada", data={"_xsrf": xsrf})
+    assert r.status_code == 404
+
+
+def test_learners_cannot_open_courses(hub):
+    client = browser_of(hub, "peserta2", "123456")
+    home = client.get(f"{hub.url}{PAGES}/")
+    assert home.status_code == 403
+    r = client.post(f"{hub.url}{PAGES}/buka/{COURSE}", allow_redirects=False)
+    assert r.status_code == 403
