@@ -102,7 +102,8 @@ def roles(c: Config) -> None:
 
 
 def services(c: Config, settings: Settings) -> None:
-    """The NaikKelas service: answer checking and progress, beside the hub."""
+    """The NaikKelas service (answer checking, progress, certificates and their public
+    verification page) and the grader, beside the hub."""
     c.JupyterHub.services = [
         *c.JupyterHub.get("services", []),
         {
@@ -113,6 +114,10 @@ def services(c: Config, settings: Settings) -> None:
                 "NAIKKELAS_DATA_DIR": str(settings.data_path),
                 "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
                 "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
+                # What certificates say and where their QR codes point.
+                "NAIKKELAS_PUBLIC_URL": settings.public_base_url,
+                "NAIKKELAS_CERTIFICATE_ISSUER": settings.certificate_issuer,
+                "NAIKKELAS_TIMEZONE": settings.timezone,
             },
             "display": False,
         },
