@@ -17,6 +17,11 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
     GET  api/progress                                every lesson the learner touched (course home)
 
+and certificates (`naikkelas.hub.service_certificates`):
+
+    GET  api/certificates/<course>                   the learner's certificate (PDF)
+    GET  sertifikat/<code>                           public verification page (no login)
+
 The submitter is always the owner of the token: a username in the request is refused unless it is
 the caller's own.
 """
@@ -280,6 +285,8 @@ class HealthHandler(web.RequestHandler):
 
 
 def make_app(settings: Settings, prefix: str) -> web.Application:
+    from .service_certificates import certificate_handlers
+
     keys = KeyStore(settings.source_path)
     args = {"settings": settings, "keys": keys}
     route = r"api/lessons/([^/]+)/([^/]+)/"
@@ -292,6 +299,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "submit"), SubmitHandler, args),
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
+            *certificate_handlers(prefix, args),
         ],
         cookie_secret=os.urandom(32),
     )
