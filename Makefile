@@ -28,7 +28,7 @@ export NAIKKELAS_PREFIX := $(PREFIX)
 export NAIKKELAS_PROXY := $(PROXY)
 export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
 
-.PHONY: help install install-test run test test-fast lint format browser clean lock
+.PHONY: help install install-test run test test-fast lint format browser fonts clean lock
 
 help:
 	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
@@ -67,7 +67,20 @@ $(PROXY):
 	npm install --silent --prefix $(PREFIX)/node --no-audit --no-fund --loglevel=error \
 	  configurable-http-proxy@$(PROXY_VERSION)
 
-install: $(PKG_STAMP) $(PROXY)
+install: $(PKG_STAMP) $(PROXY) fonts
+
+# Certificates set names in DejaVu Sans (Latin, Greek, Cyrillic, ...) and take Chinese, Japanese
+# and Korean characters from Droid Sans Fallback. Without them they fall back to Helvetica.
+CERT_FONTS := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+              /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+fonts:
+	@for f in $(CERT_FONTS); do [ -f $$f ] || missing=yes; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(IS_ROOT)" = yes ]; then \
+	    echo "== installing Debian's fonts-dejavu-core and fonts-droid-fallback (certificates)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-droid-fallback; \
+	  else echo "Certificates need fonts for non-Latin names: sudo apt-get install fonts-dejavu-core fonts-droid-fallback" >&2; fi; \
+	fi
 
 install-test: install $(TEST_STAMP) browser
 

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
 from .cli_qris import add_qris_commands
 from .settings import Settings
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qris_commands(sub)
     add_courses_commands(sub, _global_options)
+    add_certificate_commands(sub, _global_options)
     return parser
 
 

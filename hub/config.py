@@ -108,7 +108,8 @@ def roles(c: Config) -> None:
 
 
 def services(c: Config, settings: Settings) -> None:
-    """The NaikKelas service: answer checking and progress, beside the hub."""
+    """The NaikKelas service (answer checking, progress, certificates and their public
+    verification page) and the grader, beside the hub."""
     c.JupyterHub.services = [
         *c.JupyterHub.get("services", []),
         {
@@ -121,6 +122,10 @@ def services(c: Config, settings: Settings) -> None:
                 "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
                 # The course library trainers release from (their "Buka untuk kelas" button).
                 "NAIKKELAS_COURSES_DIR": str(Path(settings.courses_dir).absolute()),
+                # What certificates say and where their QR codes point.
+                "NAIKKELAS_PUBLIC_URL": settings.public_base_url,
+                "NAIKKELAS_CERTIFICATE_ISSUER": settings.certificate_issuer,
+                "NAIKKELAS_TIMEZONE": settings.timezone,
             },
             "display": False,
             # Trainers' pages log in through the hub; no "authorize this app" page in between.

@@ -10,6 +10,7 @@ import socket
 import sys
 from pathlib import Path
 
+from traitlets import TraitError
 from traitlets.config import Config
 
 from naikkelas.grading.courses import list_courses
@@ -110,6 +111,10 @@ def run(settings: Settings, config: Config | None = None) -> None:
 
     check_proxy(settings)
     check_ports_free(settings)
+    try:
+        settings.timezone  # noqa: B018 - settings read from the environment are checked here
+    except TraitError as e:
+        raise StartError(str(e)) from None
     prepare(settings)
     # Started in the background by a shell, SIGINT arrives ignored; Ctrl-C and `kill -INT`
     # must still stop the platform cleanly.

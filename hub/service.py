@@ -17,6 +17,11 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
     GET  api/progress                                every lesson the learner touched (course home)
 
+and certificates (`naikkelas.hub.service_certificates`):
+
+    GET  api/certificates/<course>                   the learner's certificate (PDF)
+    GET  sertifikat/<code>                           public verification page (no login)
+
 The submitter is always the owner of the token: a username in the request is refused unless it is
 the caller's own.
 """
@@ -287,6 +292,8 @@ class HealthHandler(web.RequestHandler):
 
 
 def make_app(settings: Settings, prefix: str) -> web.Application:
+    from .service_certificates import certificate_handlers
+
     keys = KeyStore(settings.source_path)
     args = {"settings": settings, "keys": keys}
     route = r"api/lessons/([^/]+)/([^/]+)/"
@@ -307,6 +314,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
                 {"path": str(Path(__file__).parent / "static")},
             ),
             *trainer_routes(prefix, args),
+            *certificate_handlers(prefix, args),
         ],
         cookie_secret=os.urandom(32),
         naikkelas_prefix=prefix,

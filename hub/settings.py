@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from traitlets import Bool, Integer, Unicode, default
+from traitlets import Bool, Integer, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 SERVICE_NAME = "naikkelas"
+
+
+def _known_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TraitError(f"unknown time zone {name!r} (e.g. Asia/Jakarta)") from None
+    return name
 
 
 class Settings(Configurable):
@@ -93,6 +103,40 @@ class Settings(Configurable):
     def _default_lease(self):
         return int(os.environ.get("NAIKKELAS_GRADING_LEASE_SECONDS", "30"))
 
+    public_url = Unicode(
+        help="""Address people reach this NaikKelas at (`https://naikkelas.example.go.id`), as
+        printed in certificates' QR codes and verification links. $NAIKKELAS_PUBLIC_URL sets
+        the default; without it, `http://<ip>:<port>` of this server (on loopback only
+        useful for a demo: set it for a class)."""
+    ).tag(config=True)
+
+    @default("public_url")
+    def _default_public_url(self):
+        return os.environ.get("NAIKKELAS_PUBLIC_URL", "")
+
+    certificate_issuer = Unicode(
+        help="""The office that issues certificates, as printed on them and on the verification
+        page. $NAIKKELAS_CERTIFICATE_ISSUER sets the default ("Dinas Koperasi dan UKM")."""
+    ).tag(config=True)
+
+    @default("certificate_issuer")
+    def _default_issuer(self):
+        return os.environ.get("NAIKKELAS_CERTIFICATE_ISSUER", "") or "Dinas Koperasi dan UKM"
+
+    timezone = Unicode(
+        help="""Time zone of dates shown to people (certificates): Asia/Jakarta (WIB),
+        Asia/Makassar (WITA) or Asia/Jayapura (WIT). $NAIKKELAS_TIMEZONE sets the default
+        (Asia/Jakarta)."""
+    ).tag(config=True)
+
+    @default("timezone")
+    def _default_timezone(self):
+        return _known_timezone(os.environ.get("NAIKKELAS_TIMEZONE", "") or "Asia/Jakarta")
+
+    @validate("timezone")
+    def _check_timezone(self, proposal):
+        return _known_timezone(proposal["value"])
+
     as_root = Bool(help="Whether the hub runs as root (then learners get their own Unix users).")
 
     @default("as_root")
@@ -149,6 +193,18 @@ class Settings(Configurable):
     @property
     def service_url(self) -> str:
         return f"http://127.0.0.1:{self.service_port}/services/{SERVICE_NAME}/"
+
+    @property
+    def public_base_url(self) -> str:
+        """`public_url` without a trailing slash, or this server's own address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.ip if self.ip not in ("", "0.0.0.0", "::") else socket.getfqdn()  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    def certificate_url(self, code: str) -> str:
+        """The public verification page of a certificate (what its QR code holds)."""
+        return f"{self.public_base_url}/services/{SERVICE_NAME}/sertifikat/{code}"
 
     @property
     def learner_config_path(self) -> Path:

@@ -1,7 +1,8 @@
 """The NaikKelas extension of a learner's Jupyter server: the course home and the lockdown.
 
 Loaded only on learners' servers (see `naikkelas.hub.lockdown`). It adds the course home at
-`/naikkelas` and refuses Voila routes learners must not reach (its file tree and contents API).
+`/naikkelas`, certificate downloads at `/naikkelas/sertifikat/<course>`, and refuses Voila
+routes learners must not reach (its file tree and contents API).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .handlers import CourseHomeHandler, KernelAliveHandler, RefusedHandler
+from .handlers import CertificateHandler, CourseHomeHandler, KernelAliveHandler, RefusedHandler
 
 HERE = Path(__file__).parent
 
@@ -37,6 +38,10 @@ def _load_jupyter_server_extension(serverapp):
     handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
     handlers += [
         (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
+        (
+            url_path_join(base_url, r"/naikkelas/sertifikat/([A-Za-z0-9][A-Za-z0-9_.-]{0,99})"),
+            CertificateHandler,
+        ),
         (
             url_path_join(base_url, r"/naikkelas/api/kernels/([0-9a-f-]{36})/alive"),
             KernelAliveHandler,

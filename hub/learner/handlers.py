@@ -1,4 +1,4 @@
-"""Handlers of the learner extension: the course home page and refused routes."""
+"""Handlers of the learner extension: the course home page, certificates and refused routes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import jinja2
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from naikkelas.grading.courses import CourseError, list_courses
 
@@ -60,6 +60,10 @@ class CourseHomeHandler(JupyterHandler):
             self.log.error("Cannot list courses in %s: %s", root, e)
             courses, problem = [], "Daftar pelajaran belum bisa dibuka. Hubungi pelatih Anda."
         base_url = self.base_url
+        certificate_url = {
+            course.slug: url_path_join(base_url, "naikkelas/sertifikat", course.slug)
+            for course in courses
+        }
         lessons_url = {
             (course.slug, lesson.slug): url_path_join(
                 base_url, "voila/render", course.slug, lesson.path.name
@@ -70,9 +74,19 @@ class CourseHomeHandler(JupyterHandler):
         user = self.current_user
         display_name = os.environ.get("NAIKKELAS_DISPLAY_NAME", "")
         progress = await learner_progress(self.log) if courses else {}
+        # Lessons left per course; a course with none left offers its certificate.
+        left = {
+            course.slug: sum(
+                not progress.get((course.slug, lesson.slug), {}).get("finished")
+                for lesson in course.lessons
+            )
+            for course in courses
+        }
         html = _templates.get_template("course_home.html").render(
             courses=courses,
             progress=progress,
+            lessons_left=left,
+            certificate_url=certificate_url,
             lessons_url=lessons_url,
             problem=problem,
             name=display_name or getattr(user, "username", ""),
@@ -98,3 +112,55 @@ class KernelAliveHandler(JupyterHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_status(204)
         self.finish()
+
+
+class CertificateHandler(JupyterHandler):
+    """The learner's certificate of a course, fetched from the NaikKelas service with this
+    server's token (the browser never holds a token). A certificate not available (yet) gets
+    a page saying why, in the service's words."""
+
+    @web.authenticated
+    async def get(self, course):
+        url = os.environ.get("NAIKKELAS_SERVICE_URL")
+        token = os.environ.get("JUPYTERHUB_API_TOKEN")
+        status, message = 503, "Sertifikat belum bisa diunduh sekarang. Coba lagi nanti."
+        if url and token:
+            try:
+                response = await AsyncHTTPClient().fetch(
+                    url_path_join(url, "api/certificates", course),
+                    headers={"Authorization": f"token {token}"},
+                    request_timeout=30,
+                )
+            except HTTPClientError as e:
+                if e.code < 500 and e.response is not None:
+                    status, message = e.code, _service_message(e.response.body) or message
+                else:
+                    self.log.warning("Certificate of %s from the service failed: %s", course, e)
+            except Exception as e:  # noqa: BLE001 - the learner gets a page, not a traceback
+                self.log.warning("Certificate of %s: service unreachable: %s", course, e)
+            else:
+                self.set_header("Content-Type", "application/pdf")
+                self.set_header(
+                    "Content-Disposition", f'attachment; filename="sertifikat-{course}.pdf"'
+                )
+                self.set_header("Cache-Control", "no-store")
+                self.set_header("X-Content-Type-Options", "nosniff")
+                self.finish(response.body)
+                return
+        self.set_status(status)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            _templates.get_template("certificate_problem.html").render(
+                message=message,
+                home_url=url_path_join(self.base_url, "naikkelas"),
+                static_url=url_path_join(self.base_url, "naikkelas/static"),
+            )
+        )
+
+
+def _service_message(body: bytes | None) -> str | None:
+    try:
+        message = json.loads(body or b"").get("error")
+    except (ValueError, AttributeError):
+        return None
+    return message if isinstance(message, str) else None
