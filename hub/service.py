@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubAuthenticated, HubOAuthCallbackHandler
+from jupyterhub.services.auth import HubAuthenticated, HubOAuth, HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import ioloop, web
 
@@ -55,6 +55,10 @@ MAX_BODY = 16 * 1024
 
 class LessonHandler(HubAuthenticated, web.RequestHandler):
     """Base: authenticate by hub token, resolve the learner, and speak JSON."""
+
+    # One hub-auth singleton per process: the trainers' pages in this service need HubOAuth,
+    # which also checks tokens (and `get_current_user` below accepts nothing else here).
+    hub_auth_class = HubOAuth
 
     def initialize(self, settings: Settings, keys: KeyStore):
         self.nk = settings
