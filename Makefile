@@ -53,7 +53,7 @@ $(RUNTIME_STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 
 $(TEST_STAMP): $(RUNTIME_STAMP)
 	@echo "== installing test dependencies into $(VENV)"
-	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py test)
+	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py test) $$($(PY) tools/deps.py kubernetes)
 	@rm -f $(VENV)/.test-* && touch $@
 
 # The package is installed as a copy (not editable) so learner servers never read the checkout.

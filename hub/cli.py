@@ -10,6 +10,7 @@ import os
 import sys
 
 from .cli_courses import add_courses_commands
+from .cli_deploy import add_deploy_commands
 from .cli_qris import add_qris_commands
 from .settings import Settings
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qris_commands(sub)
     add_courses_commands(sub, _global_options)
+    add_deploy_commands(sub)
     return parser
 
 
