@@ -39,19 +39,41 @@ def fetch_lessons(service_url: str, token: str, dest: Path) -> list[str]:
     )
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            kind = response.headers.get_content_type()
             body = response.read(MAX_ARCHIVE + 1)
     except OSError as e:
         raise FetchError(f"cannot fetch lessons from {service_url}: {e}") from None
+    if kind != "application/gzip":
+        # A refused token ends on the hub's login page.
+        raise FetchError(f"cannot fetch lessons from {service_url}: got {kind}, not lessons")
     if len(body) > MAX_ARCHIVE:
         raise FetchError("the lessons archive is larger than allowed")
     dest.mkdir(parents=True, exist_ok=True)
     try:
         with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as tar:
-            # The "data" filter refuses absolute paths, `..`, links out of `dest` and devices.
-            tar.extractall(dest, filter="data")
+            _extract(tar, dest)
     except (tarfile.TarError, OSError) as e:
         raise FetchError(f"cannot unpack the lessons: {e}") from None
     return sorted(p.name for p in dest.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Plain files and folders only, each inside `dest` (Debian's Python 3.11.2 predates
+    tarfile's extraction filters)."""
+    root = dest.resolve()
+    for member in tar.getmembers():
+        target = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not target.is_relative_to(root):
+            raise tarfile.TarError(f"refused archive member {member.name!r}")
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        tmp = target.with_name(f".{target.name}.part")
+        with source, open(tmp, "wb") as out:
+            out.write(source.read())
+        tmp.replace(target)
 
 
 def main(argv: list[str] | None = None) -> None:
