@@ -91,7 +91,11 @@ def spawner(c: Config, settings: Settings) -> None:
     c.Spawner.default_url = "/naikkelas"
     c.Spawner.http_timeout = 60
     c.JupyterHub.shutdown_on_logout = False
-    c.Spawner.environment = {
+    # The chart sets KubeSpawner.environment (from singleuser.extraEnv), which would hide a
+    # Spawner-level setting: on Kubernetes, add to it.
+    section = c.KubeSpawner if settings.on_kubernetes else c.Spawner
+    section.environment = {
+        **section.get("environment", {}),
         "PYTHONNOUSERSITE": "1",
         # Lesson kernels check answers and save progress through the NaikKelas service.
         "NAIKKELAS_SERVICE_URL": settings.service_url,

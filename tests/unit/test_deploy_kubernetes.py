@@ -1,6 +1,7 @@
 """`naikkelas deploy kubernetes`: Helm values the Zero to JupyterHub chart accepts, built from the
 same configuration functions as the embedded run, with no secret and no internet for learners."""
 
+import asyncio
 import copy
 import json
 import os
@@ -72,10 +73,20 @@ def hub_pod_config(values: dict, monkeypatch) -> Config:
     monkeypatch.setenv("NAIKKELAS_DB_URL", DB_URL)
     monkeypatch.setenv("NAIKKELAS_HUB_DB_URL", HUB_DB_URL)
     monkeypatch.setenv("HUB_SERVICE_HOST", CLUSTER_IP)
+    merged = deep_merge(yaml.safe_load(reference("z2jh-values.yaml").read_text()), values)
+    single = merged["singleuser"]
     c = Config()
     c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
     c.JupyterHub.services = [{"name": "jupyterhub-idle-culler", "command": ["python3"]}]
     c.JupyterHub.load_roles = []
+    # What the chart sets from singleuser values before extraConfig runs (a selection).
+    c.KubeSpawner.environment = single["extraEnv"]
+    c.KubeSpawner.start_timeout = single["startTimeout"]
+    c.KubeSpawner.mem_limit = single["memory"]["limit"]
+    c.KubeSpawner.mem_guarantee = single["memory"]["guarantee"]
+    c.KubeSpawner.uid = single["uid"]
+    c.Spawner.cmd = single["cmd"]
+    c.Spawner.default_url = single["defaultUrl"]
     for _key, source in sorted(values["hub"]["extraConfig"].items()):
         exec(compile(source, "extraConfig", "exec"), {"c": c})  # noqa: S102 - as the chart does
     return c
@@ -124,7 +135,9 @@ def test_hub_pod_runs_the_same_configuration_functions(values, monkeypatch, tmp_
     for service in k8s.JupyterHub.services[1:]:
         assert service["environment"]["NAIKKELAS_DB_URL"] == DB_URL
     # Learner pods reach the service and the hub by the hub Service's cluster IP.
-    assert k8s.Spawner.environment["NAIKKELAS_SERVICE_URL"].startswith(f"http://{CLUSTER_IP}:8181/")
+    assert k8s.KubeSpawner.environment["NAIKKELAS_SERVICE_URL"].startswith(
+        f"http://{CLUSTER_IP}:8181/"
+    )
     assert k8s.KubeSpawner.hub_connect_url == f"http://{CLUSTER_IP}:8081"
 
 
@@ -176,6 +189,40 @@ def test_idle_culling_is_the_embedded_culler_setting(monkeypatch, tmp_path):
     # The chart runs the culler on Kubernetes; the configuration functions add none there.
     names = [s["name"] for s in hub_pod_config(values, monkeypatch).JupyterHub.services]
     assert "idle-culler" not in names
+
+
+KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: none, user: {token: none}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+"""
+
+
+def test_a_learner_pod_gets_what_the_configuration_functions_say(values, monkeypatch, tmp_path):
+    c = hub_pod_config(values, monkeypatch)
+    # A real KubeSpawner resolves the configuration (it reads a kubeconfig; it contacts nothing).
+    from kubernetes_asyncio.config import kube_config
+
+    (tmp_path / "kubeconfig").write_text(KUBECONFIG)
+    monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(tmp_path / "kubeconfig"))
+
+    async def make_spawner():
+        return kubespawner.KubeSpawner(config=c, _mock=True)
+
+    pod = asyncio.run(make_spawner())
+    assert pod.cmd == ["python", "-m", "naikkelas.hub.learner.start"]
+    assert pod.default_url == "/naikkelas"
+    assert (
+        pod.environment["NAIKKELAS_SERVICE_URL"] == f"http://{CLUSTER_IP}:8181/services/naikkelas/"
+    )
+    assert pod.environment["PYTHONNOUSERSITE"] == "1"
+    assert pod.hub_connect_url == f"http://{CLUSTER_IP}:8081"
+    assert pod.server_token_scopes == c.Spawner.server_token_scopes
+    assert pod.mem_limit > pod.mem_guarantee > 0
+    assert pod.uid == 1000 and pod.start_timeout == 300
 
 
 def test_every_spawner_and_authenticator_option_exists(values, monkeypatch):
