@@ -28,7 +28,7 @@ export NAIKKELAS_PREFIX := $(PREFIX)
 export NAIKKELAS_PROXY := $(PROXY)
 export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
 
-.PHONY: help install install-test run test test-fast lint format browser fonts clean lock
+.PHONY: help install install-test run test test-fast lint format browser clean lock image-check
 
 help:
 	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
@@ -53,7 +53,7 @@ $(RUNTIME_STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 
 $(TEST_STAMP): $(RUNTIME_STAMP)
 	@echo "== installing test dependencies into $(VENV)"
-	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py test)
+	$(PY) -m pip install -q -c constraints.txt $$($(PY) tools/deps.py test) $$($(PY) tools/deps.py kubernetes)
 	@rm -f $(VENV)/.test-* && touch $@
 
 # The package is installed as a copy (not editable) so learner servers never read the checkout.
@@ -98,9 +98,9 @@ run: install
 test: install-test lint
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-# In-process tests only (no hub, no browser).
+# In-process tests only (no hub, no browser, no image install step).
 test-fast: install-test
-	$(PY) -m pytest -p no:cacheprovider -m "not hub and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -m "not hub and not browser and not image" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
@@ -110,6 +110,15 @@ lint: $(TEST_STAMP)
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The container images' install step (deploy/install.sh), run in fresh virtual environments
+# where there is no container runtime (the images themselves: docs/kubernetes.md).
+IMAGE_CHECK_DIR ?= $(CURDIR)/build/image-check
+image-check:
+	rm -rf $(IMAGE_CHECK_DIR)
+	sh deploy/install.sh hub $(IMAGE_CHECK_DIR)/hub $(SYSTEM_PYTHON)
+	sh deploy/install.sh learner $(IMAGE_CHECK_DIR)/learner $(SYSTEM_PYTHON)
+	rm -rf $(IMAGE_CHECK_DIR)
 
 clean:
 	rm -rf var build *.egg-info

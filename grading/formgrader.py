@@ -314,7 +314,8 @@ def main() -> None:
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/formgrader/")
     app = make_app(settings, prefix)
-    app.listen(url.port, url.hostname)
+    # In a Kubernetes hub pod the proxy reaches it through the pod's address.
+    app.listen(url.port, os.environ.get("NAIKKELAS_SERVICE_BIND_IP") or url.hostname)
     try:
         ioloop.IOLoop.current().start()
     finally:

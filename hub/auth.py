@@ -75,7 +75,8 @@ class NaikKelasAuthenticator(Authenticator):
             spawner.default_url = "/lab"
             return
         cohort = account.cohort or "_none"
-        spawner.notebook_dir = str(Path(self.released_dir) / cohort)
+        lessons_dir = str(Path(self.released_dir) / cohort)
+        spawner.notebook_dir = lessons_dir
         spawner.default_url = "/naikkelas"
         spawner.environment = {
             **spawner.environment,
@@ -86,4 +87,6 @@ class NaikKelasAuthenticator(Authenticator):
             "NAIKKELAS_ROLE": account.role.value,
             "NAIKKELAS_COHORT": cohort,
             "NAIKKELAS_DISPLAY_NAME": account.display_name,
+            # Where a learner pod on Kubernetes puts the lessons it fetches at start.
+            "NAIKKELAS_LESSONS_DIR": lessons_dir,
         }

@@ -11,6 +11,7 @@ import sys
 
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
+from .cli_deploy import add_deploy_commands
 from .cli_qris import add_qris_commands
 from .settings import Settings
 
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_qris_commands(sub)
     add_courses_commands(sub, _global_options)
     add_certificate_commands(sub, _global_options)
+    add_deploy_commands(sub)
     return parser
 
 

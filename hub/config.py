@@ -18,14 +18,8 @@ HERE = Path(__file__).parent
 
 
 def hub_basics(c: Config, settings: Settings) -> None:
-    """Where the hub listens and keeps its state."""
-    c.JupyterHub.ip = settings.ip
-    c.JupyterHub.port = settings.port
-    c.JupyterHub.hub_ip = "127.0.0.1"
-    # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
-    c.JupyterHub.hub_port = settings.port + 2
+    """Where the hub listens and keeps its state, and how it looks."""
     c.JupyterHub.db_url = settings.jupyterhub_db_url
-    c.JupyterHub.cookie_secret_file = str(settings.data_path / "jupyterhub_cookie_secret")
     c.JupyterHub.template_paths = [str(HERE / "templates")]
     c.JupyterHub.template_vars = {"product": "NaikKelas"}
     # Learners always land in their server (course home); no JupyterHub home page in between.
@@ -33,14 +27,29 @@ def hub_basics(c: Config, settings: Settings) -> None:
     # A learner whose server was stopped (culled, restarted) gets it started again at once
     # instead of a "server not running" page with a button.
     c.JupyterHub.implicit_spawn_seconds = 0.5
+    c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
+    # Operators see learners' work through NaikKelas's pages, never inside a learner's server.
+    c.JupyterHub.admin_access = False
+    if settings.on_kubernetes:
+        # Addresses, the cookie secret and the proxy are the chart's; learners' pods outlive
+        # a hub restart (the chart's choice, kept).
+        return
+    c.JupyterHub.ip = settings.ip
+    c.JupyterHub.port = settings.port
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
+    c.JupyterHub.hub_port = settings.port + 2
+    c.JupyterHub.cookie_secret_file = str(settings.data_path / "jupyterhub_cookie_secret")
     # Stop every server when the hub stops, so Ctrl-C leaves no orphans.
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
-    c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
 
 
 def proxy(c: Config, settings: Settings) -> None:
-    """The npm configurable-http-proxy, started and stopped by the hub."""
+    """The npm configurable-http-proxy, started and stopped by the hub (on Kubernetes the
+    chart runs it in a pod of its own and configures the hub for it)."""
+    if settings.on_kubernetes:
+        return
     c.ConfigurableHTTPProxy.command = [settings.proxy_path]
     # Explicit, or it is 8001 whatever the public port, and two platforms on one machine clash.
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 1}"
@@ -55,24 +64,38 @@ def authenticator(c: Config, settings: Settings) -> None:
 
 
 def spawner(c: Config, settings: Settings) -> None:
-    """Own Unix user per learner as root; one shared account otherwise."""
-    if settings.as_root:
-        c.JupyterHub.spawner_class = "naikkelas.hub.spawners.SystemUserSpawner"
-        c.SystemUserSpawner.system_user_prefix = settings.system_user_prefix
+    """One pod per learner on Kubernetes; on one machine, an own Unix user per learner as root
+    and one shared account otherwise."""
+    if settings.on_kubernetes:
+        c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
+        # The learner image's start step fetches the cohort's lessons from the NaikKelas
+        # service, then runs jupyterhub-singleuser (`naikkelas.hub.learner.start`).
+        c.Spawner.cmd = ["python", "-m", "naikkelas.hub.learner.start"]
+        # Learner pods reach the hub by the Service's cluster IP: their network policy
+        # allows no DNS.
+        c.KubeSpawner.hub_connect_url = f"http://{settings.hub_host}:8081"
     else:
-        c.JupyterHub.spawner_class = "naikkelas.hub.spawners.SharedUserSpawner"
-        c.SharedUserSpawner.home_root = str(settings.homes_path)
-    # The environment's own single-user command, so learners run what the hub runs.
-    c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+        if settings.as_root:
+            c.JupyterHub.spawner_class = "naikkelas.hub.spawners.SystemUserSpawner"
+            c.SystemUserSpawner.system_user_prefix = settings.system_user_prefix
+        else:
+            c.JupyterHub.spawner_class = "naikkelas.hub.spawners.SharedUserSpawner"
+            c.SharedUserSpawner.home_root = str(settings.homes_path)
+        # The environment's own single-user command, so learners run what the hub runs.
+        c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+        c.Spawner.start_timeout = 60
+        # Shut down quickly on hub exit: servers are stopped in parallel, each within seconds.
+        c.LocalProcessSpawner.interrupt_timeout = 3
+        c.LocalProcessSpawner.term_timeout = 3
+        c.LocalProcessSpawner.kill_timeout = 3
     c.Spawner.default_url = "/naikkelas"
-    c.Spawner.start_timeout = 60
     c.Spawner.http_timeout = 60
-    # Shut down quickly on hub exit: servers are stopped in parallel, each within a few seconds.
-    c.Spawner.interrupt_timeout = 3
-    c.Spawner.term_timeout = 3
-    c.Spawner.kill_timeout = 3
     c.JupyterHub.shutdown_on_logout = False
-    c.Spawner.environment = {
+    # The chart sets KubeSpawner.environment (from singleuser.extraEnv), which would hide a
+    # Spawner-level setting: on Kubernetes, add to it.
+    section = c.KubeSpawner if settings.on_kubernetes else c.Spawner
+    section.environment = {
+        **section.get("environment", {}),
         "PYTHONNOUSERSITE": "1",
         # Lesson kernels check answers and save progress through the NaikKelas service.
         "NAIKKELAS_SERVICE_URL": settings.service_url,
@@ -84,7 +107,7 @@ def spawner(c: Config, settings: Settings) -> None:
         f"access:services!service={SERVICE_NAME}",
     ]
     # Where the authenticator's pre-spawn step roots and configures learners' servers.
-    c.NaikKelasAuthenticator.released_dir = str(settings.released_path)
+    c.NaikKelasAuthenticator.released_dir = str(settings.learner_released_path)
     c.NaikKelasAuthenticator.learner_config_dir = str(settings.learner_config_path)
 
 
@@ -107,26 +130,42 @@ def roles(c: Config) -> None:
     ]
 
 
+def _service_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {
+        "NAIKKELAS_DATA_DIR": str(settings.data_path),
+        "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
+        **extra,
+    }
+    if settings.on_kubernetes:
+        # Services in the hub pod speak to the hub on the pod's loopback, as the chart's own
+        # culler does (the hub's network policy admits only labelled pods on its Service).
+        env["JUPYTERHUB_API_URL"] = "http://127.0.0.1:8081/hub/api"
+    return env
+
+
 def services(c: Config, settings: Settings) -> None:
-    """The NaikKelas service (answer checking, progress, certificates and their public
-    verification page) and the grader, beside the hub."""
+    """The NaikKelas service (answer checking, progress, the HTTP exchange, trainers' pages,
+    certificates and their public verification page), the formgrader and the grader, beside the
+    hub: in the hub pod on Kubernetes."""
+    service_env = {
+        "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
+        # The course library trainers release from (their "Buka untuk kelas" button).
+        "NAIKKELAS_COURSES_DIR": str(Path(settings.courses_dir).absolute()),
+        # What certificates say and where their QR codes point.
+        "NAIKKELAS_PUBLIC_URL": settings.public_base_url,
+        "NAIKKELAS_CERTIFICATE_ISSUER": settings.certificate_issuer,
+        "NAIKKELAS_TIMEZONE": settings.timezone,
+    }
+    if settings.on_kubernetes:
+        # Learner pods and the proxy reach it through the hub pod's address.
+        service_env["NAIKKELAS_SERVICE_BIND_IP"] = "0.0.0.0"  # noqa: S104 - inside the pod
     c.JupyterHub.services = [
         *c.JupyterHub.get("services", []),
         {
             "name": SERVICE_NAME,
-            "url": f"http://127.0.0.1:{settings.service_port}",
+            "url": f"http://{settings.service_host}:{settings.service_port}",
             "command": [sys.executable, "-m", "naikkelas.hub.service"],
-            "environment": {
-                "NAIKKELAS_DATA_DIR": str(settings.data_path),
-                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
-                "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
-                # The course library trainers release from (their "Buka untuk kelas" button).
-                "NAIKKELAS_COURSES_DIR": str(Path(settings.courses_dir).absolute()),
-                # What certificates say and where their QR codes point.
-                "NAIKKELAS_PUBLIC_URL": settings.public_base_url,
-                "NAIKKELAS_CERTIFICATE_ISSUER": settings.certificate_issuer,
-                "NAIKKELAS_TIMEZONE": settings.timezone,
-            },
+            "environment": _service_environment(settings, **service_env),
             "display": False,
             # Trainers' pages log in through the hub; no "authorize this app" page in between.
             "oauth_no_confirm": True,
@@ -134,13 +173,9 @@ def services(c: Config, settings: Settings) -> None:
         {
             # nbgrader's formgrader for trainers, one course at a time, scoped to their cohort.
             "name": "formgrader",
-            "url": f"http://127.0.0.1:{settings.formgrader_port}",
+            "url": f"http://{settings.service_host}:{settings.formgrader_port}",
             "command": [sys.executable, "-m", "naikkelas.grading.formgrader"],
-            "environment": {
-                "NAIKKELAS_DATA_DIR": str(settings.data_path),
-                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
-                "NAIKKELAS_PUBLIC_DIR": str(settings.public_path),
-            },
+            "environment": _service_environment(settings, **service_env),
             "display": True,
             "oauth_no_confirm": True,
         },
@@ -148,19 +183,34 @@ def services(c: Config, settings: Settings) -> None:
             # Autogrades submissions with nbgrader as they arrive (restarted by the hub).
             "name": "grader",
             "command": [sys.executable, "-m", "naikkelas.grading.grader"],
-            "environment": {
-                "NAIKKELAS_DATA_DIR": str(settings.data_path),
-                "NAIKKELAS_DB_URL": settings.naikkelas_db_url,
-                "NAIKKELAS_GRADING_CELL_TIMEOUT": str(settings.grading_cell_timeout),
-                "NAIKKELAS_GRADING_LEASE_SECONDS": str(settings.grading_lease_seconds),
-            },
+            "environment": _service_environment(
+                settings,
+                NAIKKELAS_GRADING_CELL_TIMEOUT=str(settings.grading_cell_timeout),
+                NAIKKELAS_GRADING_LEASE_SECONDS=str(settings.grading_lease_seconds),
+            ),
             "display": False,
         },
     ]
 
 
+# jupyterhub-idle-culler's permissions (its README's minimum).
+CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
+
+
+def culler_options(settings: Settings) -> dict[str, int]:
+    """How idle servers are stopped, in jupyterhub-idle-culler's own option names: the
+    embedded run passes them on its command line, the Kubernetes values as the chart's `cull`
+    section."""
+    timeout = settings.cull_idle_seconds
+    # The culler's own default interval, stated so both platforms check equally often.
+    return {"timeout": timeout, "cull-every": max(timeout // 2, 1)}
+
+
 def culling(c: Config, settings: Settings) -> None:
-    """Stop idle servers with jupyterhub-idle-culler as a hub-managed service."""
+    """Stop idle servers with jupyterhub-idle-culler as a hub-managed service. On Kubernetes
+    the chart starts the same culler from its `cull` values (see `culler_options`)."""
+    if settings.on_kubernetes:
+        return
     c.JupyterHub.services = [
         *c.JupyterHub.get("services", []),
         {
@@ -169,22 +219,19 @@ def culling(c: Config, settings: Settings) -> None:
                 sys.executable,
                 "-m",
                 "jupyterhub_idle_culler",
-                f"--timeout={settings.cull_idle_seconds}",
+                *(f"--{name}={value}" for name, value in culler_options(settings).items()),
             ],
         },
     ]
     c.JupyterHub.load_roles = [
         *c.JupyterHub.get("load_roles", []),
-        {
-            "name": "idle-culler",
-            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-            "services": ["idle-culler"],
-        },
+        {"name": "idle-culler", "scopes": list(CULLER_SCOPES), "services": ["idle-culler"]},
     ]
 
 
 def apply_config(c: Config, settings: Settings) -> Config:
-    """Fill `c` with the whole NaikKelas hub configuration."""
+    """Fill `c` with the whole NaikKelas hub configuration (embedded or Kubernetes, by
+    `settings.platform`)."""
     hub_basics(c, settings)
     proxy(c, settings)
     authenticator(c, settings)

@@ -6,6 +6,8 @@ JUPYTER_CONFIG_DIR of every learner server) that closes everything a learner mus
 
 from __future__ import annotations
 
+import json
+
 # Server extensions installed in the environment that learners never get. Listing them as
 # `false` overrides the `true` their own packages put in etc/jupyter/jupyter_server_config.d.
 DISABLED_EXTENSIONS = (
@@ -83,4 +85,19 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             # fail outside JupyterLab, blank the page and cost learners' data.
             "extension_allowlist": list(LESSON_LAB_EXTENSIONS),
         },
+    }
+
+
+# jupyter_core tries to write this marker into the (read-only) config dir when a learner's home
+# has an old ~/.ipython; present, it skips the migration.
+MIGRATED_MARKER = "migrated"
+
+
+def learner_config_files(*, kernel_cull_idle_seconds: int = 600) -> dict[str, str]:
+    """The files of a learner server's JUPYTER_CONFIG_DIR, by name: written to the public folder
+    by `naikkelas run`, mounted into learner pods by the Kubernetes values."""
+    config = learner_server_config(kernel_cull_idle_seconds=kernel_cull_idle_seconds)
+    return {
+        "jupyter_server_config.json": json.dumps(config, indent=2) + "\n",
+        MIGRATED_MARKER: "naikkelas\n",
     }

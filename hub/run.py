@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -19,7 +18,7 @@ from naikkelas.grading.release import release_course
 from .config import apply_config
 from .db import engine_for
 from .demo import DEMO_COHORT, banner, seed_demo_accounts
-from .lockdown import learner_server_config
+from .lockdown import MIGRATED_MARKER, learner_config_files
 from .settings import Settings
 
 SHARED_MODE_WARNING = (
@@ -49,18 +48,15 @@ def prepare(settings: Settings) -> None:
     for folder in (public, settings.released_path, settings.learner_config_path):
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o755)  # noqa: S103 - learners must read it
-    config_file = settings.learner_config_path / "jupyter_server_config.json"
-    config = learner_server_config(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
-    tmp = config_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(config, indent=2))
-    os.chmod(tmp, 0o644)
-    tmp.replace(config_file)
-    # jupyter_core tries to write this marker into the (read-only) config dir when a learner's
-    # home has an old ~/.ipython; present, it skips the migration.
-    marker = settings.learner_config_path / "migrated"
-    if not marker.exists():
-        marker.write_text("naikkelas\n")
-        os.chmod(marker, 0o644)
+    files = learner_config_files(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
+    for name, text in files.items():
+        target = settings.learner_config_path / name
+        if name == MIGRATED_MARKER and target.exists():
+            continue
+        tmp = target.with_name(f".{name}.tmp")
+        tmp.write_text(text)
+        os.chmod(tmp, 0o644)
+        tmp.replace(target)
     if not settings.as_root:
         settings.homes_path.mkdir(parents=True, exist_ok=True)
     overrides = data / "jupyterhub_config.py"

@@ -16,6 +16,9 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     POST api/lessons/<course>/<lesson>/submit       the lesson with its answers cell filled in
     GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
     GET  api/progress                                every lesson the learner touched (course home)
+    GET  api/released                                the cohort's released lessons as a .tar.gz
+                                                     (a learner pod on Kubernetes fetches them
+                                                     at start; see naikkelas.hub.learner.start)
 
 and certificates (`naikkelas.hub.service_certificates`):
 
@@ -29,9 +32,11 @@ the caller's own.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
+import tarfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -288,6 +293,44 @@ class OverviewHandler(LessonHandler):
         self.finish({"lessons": lessons})
 
 
+def released_archive(cohort_dir: Path) -> bytes:
+    """The released courses of one cohort as a gzipped tar, paths relative to the cohort folder.
+    Half-released courses (dot-folders being swapped in) are left out."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        if cohort_dir.is_dir():
+            for course in sorted(cohort_dir.iterdir()):
+                if course.is_dir() and not course.name.startswith("."):
+                    tar.add(course, arcname=course.name, filter=_public_member)
+    return buffer.getvalue()
+
+
+def _public_member(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    if info.issym() or info.islnk():
+        return None
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.mode = 0o755 if info.isdir() else 0o644
+    return info
+
+
+class ReleasedHandler(LessonHandler):
+    """Every lesson released to the caller's cohort, for a learner's pod to serve (Kubernetes)."""
+
+    @web.authenticated
+    async def get(self):
+        account = get_account(self.engine, self.current_user["name"])
+        if account is None or account.role is not Role.LEARNER:
+            self.set_status(403)
+            self.finish({"error": "Hanya untuk peserta."})
+            return
+        cohort_dir = self.nk.released_path / (account.cohort or "_none")
+        body = await asyncio.to_thread(released_archive, cohort_dir)
+        self.set_header("Content-Type", "application/gzip")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)
+
+
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
@@ -310,6 +353,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "submit"), SubmitHandler, args),
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
+            (url_path_join(prefix, "api/released"), ReleasedHandler, args),
             # Trainers' pages: browser login through the hub (OAuth), cookies, role checks.
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (
@@ -336,7 +380,10 @@ def main() -> None:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/naikkelas/")
     app = make_app(settings, prefix)
     # Bodies above the largest submission are refused by SubmitHandler before they are read.
-    app.listen(url.port, url.hostname, max_body_size=64 * 1024 * 1024)
+    # On Kubernetes the URL names the hub pod's Service; the service listens on the pod's
+    # addresses (NAIKKELAS_SERVICE_BIND_IP).
+    bind_ip = os.environ.get("NAIKKELAS_SERVICE_BIND_IP") or url.hostname
+    app.listen(url.port, bind_ip, max_body_size=64 * 1024 * 1024)
     print(f"NaikKelas service on {url.geturl()}{prefix} (data {Path(settings.data_dir)})")
     ioloop.IOLoop.current().start()
 

@@ -12,10 +12,19 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from traitlets import Bool, Integer, TraitError, Unicode, default, validate
+from traitlets import Bool, Enum, Integer, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 SERVICE_NAME = "naikkelas"
+
+# On Kubernetes the NaikKelas service listens on this port in the hub pod (exposed through the
+# chart's `hub` Service as an extra port), so learner pods and the proxy reach it.
+KUBERNETES_SERVICE_PORT = 8181
+KUBERNETES_FORMGRADER_PORT = 8182  # the formgrader service, beside it
+# Paths inside a learner's pod on Kubernetes: the lessons fetched at start and the lockdown
+# configuration mounted from the chart's `singleuser.extraFiles`.
+KUBERNETES_LESSONS_DIR = "/srv/naikkelas/lessons"
+KUBERNETES_LEARNER_CONFIG_DIR = "/etc/naikkelas/learner-config"
 
 
 def _known_timezone(name: str) -> str:
@@ -45,6 +54,23 @@ class Settings(Configurable):
         "",
         help="""JupyterHub's own state database. Empty means `jupyterhub.sqlite` in the data
         directory.""",
+    ).tag(config=True)
+
+    platform = Enum(
+        ["embedded", "kubernetes"],
+        default_value="embedded",
+        help="""Where the platform runs. `embedded`: `naikkelas run` starts the hub, the proxy
+        and the services on this machine and spawns learners' servers as local processes.
+        `kubernetes`: the hub runs in the Zero to JupyterHub chart's hub pod (its proxy is the
+        chart's), learners' servers are KubeSpawner pods running as the image's unprivileged
+        user, and the services listen in the hub pod for learner pods to reach.""",
+    ).tag(config=True)
+
+    hub_host = Unicode(
+        "hub",
+        help="""Kubernetes only: the address learner pods and the proxy use to reach the hub pod
+        (the chart's `hub` Service). The hub passes the Service's cluster IP, so learner pods
+        need no DNS.""",
     ).tag(config=True)
 
     ip = Unicode("127.0.0.1", help="Address the public proxy listens on.").tag(config=True)
@@ -141,7 +167,12 @@ class Settings(Configurable):
 
     @default("as_root")
     def _default_as_root(self):
-        return os.geteuid() == 0
+        # On Kubernetes isolation comes from pods, never from system users.
+        return os.geteuid() == 0 and self.platform == "embedded"
+
+    @property
+    def on_kubernetes(self) -> bool:
+        return self.platform == "kubernetes"
 
     # derived paths -------------------------------------------------------------------------
     @property
@@ -182,17 +213,31 @@ class Settings(Configurable):
 
     @property
     def service_port(self) -> int:
-        """The NaikKelas hub service listens on loopback, three ports above the public one."""
-        return self.port + 3
+        """The NaikKelas hub service listens on loopback, three ports above the public one
+        (on Kubernetes: in the hub pod, on `KUBERNETES_SERVICE_PORT`)."""
+        return KUBERNETES_SERVICE_PORT if self.on_kubernetes else self.port + 3
+
+    @property
+    def service_host(self) -> str:
+        """Where the hub, the proxy and learners' servers reach the NaikKelas service."""
+        return self.hub_host if self.on_kubernetes else "127.0.0.1"
 
     @property
     def formgrader_port(self) -> int:
-        """The formgrader service (trainers' grading) listens on loopback, four above."""
-        return self.port + 4
+        """The formgrader service (trainers' grading) listens on loopback, four above the public
+        port (on Kubernetes: in the hub pod, on `KUBERNETES_FORMGRADER_PORT`)."""
+        return KUBERNETES_FORMGRADER_PORT if self.on_kubernetes else self.port + 4
 
     @property
     def service_url(self) -> str:
-        return f"http://127.0.0.1:{self.service_port}/services/{SERVICE_NAME}/"
+        return f"http://{self.service_host}:{self.service_port}/services/{SERVICE_NAME}/"
+
+    @property
+    def learner_released_path(self) -> Path:
+        """Released lessons as a learner's server sees them, one folder per cohort: the
+        shared public folder on one machine; a folder of the learner's own pod, filled from
+        the NaikKelas service at start, on Kubernetes."""
+        return Path(KUBERNETES_LESSONS_DIR) if self.on_kubernetes else self.released_path
 
     @property
     def public_base_url(self) -> str:
@@ -209,6 +254,8 @@ class Settings(Configurable):
     @property
     def learner_config_path(self) -> Path:
         """JUPYTER_CONFIG_DIR of every learner server."""
+        if self.on_kubernetes:
+            return Path(KUBERNETES_LEARNER_CONFIG_DIR)
         return self.public_path / "learner-config"
 
     @property

@@ -1,6 +1,6 @@
 """Print the pinned requirements of pyproject.toml, one per line, for the Makefile.
 
-Usage: python tools/deps.py runtime|test
+Usage: python tools/deps.py runtime|test|kubernetes
 """
 
 import sys

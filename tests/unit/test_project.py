@@ -32,7 +32,8 @@ def test_lock_agrees_with_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     lines = (ROOT / "constraints.txt").read_text().splitlines()
     locked = _pins(line for line in lines if line and not line.startswith("#"))
-    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = _pins(project["dependencies"] + extras["test"] + extras["kubernetes"])
     for name, version in wanted.items():
         assert locked.get(name) == version, f"constraints.txt has {name}=={locked.get(name)}"
 
