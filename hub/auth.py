@@ -15,6 +15,7 @@ from traitlets import Unicode, default
 
 from .accounts import Role, get_account, normalize_username, verify_secret
 from .db import engine_for
+from .profiles import record_login
 
 
 def groups_for(role: Role, cohort: str) -> list[str]:
@@ -61,6 +62,8 @@ class NaikKelasAuthenticator(Authenticator):
         if account is None:
             self.log.warning("Failed login for %r", username)
             return None
+        # A learner who has logged in keeps their PIN when `roster cards` prints the cohort.
+        await asyncio.to_thread(record_login, engine, account.username)
         return {
             "name": account.username,
             "admin": account.role is Role.ADMIN,

@@ -11,6 +11,7 @@ import sys
 
 from .cli_courses import add_courses_commands
 from .cli_qris import add_qris_commands
+from .cli_roster import add_roster_commands
 from .settings import Settings
 
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qris_commands(sub)
     add_courses_commands(sub, _global_options)
+    add_roster_commands(sub, _global_options)
     return parser
 
 
