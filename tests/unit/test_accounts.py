@@ -76,8 +76,9 @@ def test_write_account_inside_a_transaction_keeps_the_secret_when_given_none(eng
 
 
 def test_write_account_rolls_back_with_its_transaction(engine):
+    secret_hash = hash_secret(Role.LEARNER, "482913")
     with pytest.raises(RuntimeError), engine.begin() as conn:
-        write_account(conn, "peserta9", Role.LEARNER, secret_hash=hash_secret(Role.LEARNER, "482913"))
+        write_account(conn, "peserta9", Role.LEARNER, secret_hash=secret_hash)
         raise RuntimeError("something later in the same import failed")
     assert get_account(engine, "peserta9") is None
 
