@@ -111,17 +111,29 @@ def reset_pins(
     learners: list[tuple[str, str]],
     *,
     pin_length: int = 6,
+    spare_logged_in: bool = True,
     before_commit=None,
 ) -> list[Card]:
-    """Give each learner a new PIN in one transaction; `before_commit(cards)` runs inside it."""
+    """Give each learner a new PIN in one transaction; `before_commit(cards)` runs inside it.
+    With `spare_logged_in`, a learner who logged in since being chosen is left out."""
     from .roster import new_pin
 
     cards = [Card(name, username, new_pin(pin_length), cohort) for username, name in learners]
     hashes = {c.username: hash_secret(Role.LEARNER, c.pin, pin_length) for c in cards}
     with engine.begin() as conn:
+        if spare_logged_in:
+            p = profiles_table.c
+            since = set(
+                conn.execute(
+                    select(p.username).where(
+                        p.username.in_(sorted(hashes)), p.last_login_at.is_not(None)
+                    )
+                ).scalars()
+            )
+            cards = [c for c in cards if c.username not in since]
         for card in cards:
             write_account(conn, card.username, Role.LEARNER, secret_hash=hashes[card.username])
-        if before_commit is not None:
+        if before_commit is not None and cards:
             before_commit(cards)
     return cards
 

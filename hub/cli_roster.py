@@ -152,12 +152,19 @@ def cmd_cards(args: argparse.Namespace) -> int:
 
     try:
         cards = reset_pins(
-            engine, args.cohort, learners, pin_length=settings.pin_length, before_commit=write
+            engine,
+            args.cohort,
+            learners,
+            pin_length=settings.pin_length,
+            spare_logged_in=not args.username,
+            before_commit=write,
         )
     except (CardsError, OSError) as e:
         pending.discard()
         return _fail(f"no PIN was changed: {e}")
     pending.commit()
+    if not cards:
+        return _fail(f"the learners of cohort {args.cohort} logged in meanwhile; no card written")
     pages = -(-len(cards) // CARDS_PER_PAGE)
     print(f"Wrote {len(cards)} login cards ({pages} A4 page(s)) to {args.output}.")
     print(

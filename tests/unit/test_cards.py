@@ -12,10 +12,12 @@ from naikkelas.hub.accounts import Role, upsert_account, verify_secret
 from naikkelas.hub.cards import (
     Card,
     CardsError,
+    learners_for_cards,
     login_url,
     normalize_hub_url,
     qr_png,
     render_cards,
+    reset_pins,
 )
 from naikkelas.hub.cli import main
 from naikkelas.hub.db import engine_for
@@ -213,3 +215,13 @@ def test_import_with_cards_prints_only_the_new_learners(engine, tmp_path, capsys
     assert main([*argv, "--db-url", str(engine.url)]) == 0
     assert "No new learners, so no cards were written." in capsys.readouterr().out
     assert not pdf.exists()
+
+
+def test_a_learner_who_logs_in_while_cards_are_made_keeps_their_pin(engine, tmp_path, capsys):
+    _import(engine, tmp_path, capsys)
+    _, pins = cards_cli(engine, tmp_path)
+    chosen, _ = learners_for_cards(engine, "smd-1")
+    record_login(engine, "madewirawan")  # between choosing and writing
+    cards = reset_pins(engine, "smd-1", chosen)
+    assert sorted(c.username for c in cards) == ["niluhputuayu", "sitiaminah", "sitinuraini"]
+    assert verify_secret(engine, "madewirawan", pins["madewirawan"])
