@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
+from sqlalchemy.exc import SQLAlchemyError
 from traitlets import Unicode, default
 
 from .accounts import Role, get_account, normalize_username, verify_secret
@@ -63,7 +64,11 @@ class NaikKelasAuthenticator(Authenticator):
             self.log.warning("Failed login for %r", username)
             return None
         # A learner who has logged in keeps their PIN when `roster cards` prints the cohort.
-        await asyncio.to_thread(record_login, engine, account.username)
+        # Bookkeeping only: a busy database must not turn a right PIN into a failed login.
+        try:
+            await asyncio.to_thread(record_login, engine, account.username)
+        except SQLAlchemyError as e:
+            self.log.warning("Could not record the login of %r: %s", account.username, e)
         return {
             "name": account.username,
             "admin": account.role is Role.ADMIN,

@@ -68,7 +68,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for problem in plan.problems:
             print(f"row {problem.row}: {problem.message}")
         rows = len({p.row for p in plan.problems})
-        return _fail(f"{rows} bad rows in {plan.path.name}; nothing was imported (list above)")
+        noun = "row" if rows == 1 else "rows"
+        return _fail(f"{rows} bad {noun} in {plan.path.name}; nothing was imported (list above)")
     if args.dry_run:
         print("\n".join(summary_lines(plan, applied=False)))
         print("Dry run: nothing was changed.")

@@ -214,6 +214,9 @@ def plan_import(
             if role is not None and role != Role.LEARNER.value:
                 problem(row, f"username {row.username} belongs to a {role} account, not a learner")
                 continue
+            if role is None and row.username in RESERVED_USERNAMES:
+                problem(row, f"username {row.username} is kept for staff; choose another")
+                continue
             claimed[row.username] = row.row
             matches.append((row, found))
             continue

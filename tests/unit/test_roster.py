@@ -199,6 +199,31 @@ def test_english_headers_and_age_instead_of_birth_year(engine, tmp_path):
     assert plan.counts()["smd-2"]["create"] == 2
 
 
+def test_birth_dates_keep_only_their_year(engine, tmp_path):
+    from datetime import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Nama", "Kelurahan", "L/P", "Tgl Lahir"])
+    ws.append(["Siti Aminah", "Sidodadi", "P", datetime(1980, 5, 12)])
+    ws.append(["Made Wirawan", "Air Hitam", "L", "12/05/1962"])
+    wb.save(tmp_path / "r.xlsx")
+    do_import(engine, tmp_path / "r.xlsx")
+    ttl = ["Nama", "Kelurahan", "JK", "TTL"]
+    rows = [ttl, ["Rina Marlina", "Sempaja", "P", "Samarinda, 1-2-1990"]]
+    do_import(engine, write_csv(tmp_path / "r.csv", rows))
+    stored = learners(engine)
+    assert [stored[u]["birth_year"] for u in ("sitiaminah", "madewirawan", "rinamarlina")] == [
+        1980, 1962, 1990,
+    ]  # fmt: skip
+    assert stored["rinamarlina"]["age_group"] == "30-39"
+    rows = [ttl, ["Agus Salim", "Sempaja", "L", "Samarinda, 1-2-90"]]
+    plan = plan_import(engine, write_csv(tmp_path / "r2.csv", rows), "smd-1", TODAY)
+    assert [p.message for p in plan.problems] == [
+        "birth date 'Samarinda, 1-2-90' has no four-digit year"
+    ]
+
+
 # --- refusals: the whole file is refused and nothing changes ---------------------------------
 
 
@@ -264,7 +289,7 @@ def test_bad_row_is_listed_and_nothing_is_imported(engine, tmp_path, capsys, row
     assert main(["roster", "import", str(path), "--cohort", "smd-1", "--db-url", str(engine.url)])
     out, err = capsys.readouterr()
     assert expected in out
-    assert err == "naikkelas: 1 bad rows in r.csv; nothing was imported (list above)\n"
+    assert err == "naikkelas: 1 bad row in r.csv; nothing was imported (list above)\n"
     assert counts(engine) == before
 
 
@@ -348,6 +373,11 @@ def test_username_column_cannot_take_over_a_staff_account(engine, tmp_path):
         "username pelatih belongs to a pelatih account, not a learner"
     ]
     assert get_account(engine, "pelatih").role is Role.TRAINER
+    rows = [[*HEADER, "Username"], [*PEOPLE[0], "admin"]]
+    plan = plan_import(engine, write_csv(tmp_path / "r2.csv", rows), "smd-1", TODAY)
+    assert [p.message for p in plan.problems] == [
+        "username admin is kept for staff; choose another"
+    ]
 
 
 def test_two_people_of_the_same_name_are_told_apart_by_birth_year(engine, tmp_path):
