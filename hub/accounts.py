@@ -14,7 +14,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime, String, Table, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .db import metadata
 
@@ -79,6 +79,53 @@ def check_pin(pin: str, length: int = 6) -> str:
     return pin
 
 
+def hash_secret(role: Role, secret: str, pin_length: int = 6) -> str:
+    """Check a secret against the rules of `role` and return its Argon2id hash (slow on purpose:
+    callers hashing many secrets do so before opening a transaction)."""
+    if Role(role) is Role.LEARNER:
+        check_pin(secret, pin_length)
+    elif len(secret) < 8:
+        raise AccountError("A password has at least 8 characters")
+    return _hasher.hash(secret)
+
+
+def write_account(
+    conn: Connection,
+    username: str,
+    role: Role,
+    *,
+    secret_hash: str | None = None,
+    display_name: str | None = None,
+    cohort: str | None = None,
+) -> None:
+    """Create or update one account inside the caller's transaction.
+
+    A new account needs `secret_hash` (from `hash_secret`); on an existing one, fields left as
+    None keep their stored value, so a profile update never touches the secret."""
+    username = check_username(normalize_username(username))
+    now = datetime.now(UTC)
+    values = {"role": Role(role).value, "updated_at": now}
+    for column, value in (
+        ("secret_hash", secret_hash),
+        ("display_name", display_name),
+        ("cohort", cohort),
+    ):
+        if value is not None:
+            values[column] = value
+    exists = conn.execute(
+        select(accounts_table.c.username).where(accounts_table.c.username == username)
+    ).first()
+    if exists:
+        conn.execute(accounts_table.update().where(accounts_table.c.username == username), values)
+        return
+    if secret_hash is None:
+        raise AccountError(f"A new account needs a secret: {username}")
+    conn.execute(
+        accounts_table.insert(),
+        {"display_name": "", "cohort": "", **values, "username": username, "created_at": now},
+    )
+
+
 def upsert_account(
     engine: Engine,
     username: str,
@@ -92,30 +139,16 @@ def upsert_account(
     """Create or update an account; the secret is hashed before it is stored."""
     username = check_username(normalize_username(username))
     role = Role(role)
-    if role is Role.LEARNER:
-        check_pin(secret, pin_length)
-    elif len(secret) < 8:
-        raise AccountError("A password has at least 8 characters")
-    now = datetime.now(UTC)
-    values = {
-        "role": role.value,
-        "secret_hash": _hasher.hash(secret),
-        "display_name": display_name,
-        "cohort": cohort,
-        "updated_at": now,
-    }
+    secret_hash = hash_secret(role, secret, pin_length)
     with engine.begin() as conn:
-        exists = conn.execute(
-            select(accounts_table.c.username).where(accounts_table.c.username == username)
-        ).first()
-        if exists:
-            conn.execute(
-                accounts_table.update().where(accounts_table.c.username == username), values
-            )
-        else:
-            conn.execute(
-                accounts_table.insert(), {"username": username, "created_at": now, **values}
-            )
+        write_account(
+            conn,
+            username,
+            role,
+            secret_hash=secret_hash,
+            display_name=display_name,
+            cohort=cohort,
+        )
     return Account(username, role, display_name, cohort)
 
 

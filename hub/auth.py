@@ -11,10 +11,12 @@ import asyncio
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
+from sqlalchemy.exc import SQLAlchemyError
 from traitlets import Unicode, default
 
 from .accounts import Role, get_account, normalize_username, verify_secret
 from .db import engine_for
+from .profiles import record_login
 
 
 def groups_for(role: Role, cohort: str) -> list[str]:
@@ -61,6 +63,12 @@ class NaikKelasAuthenticator(Authenticator):
         if account is None:
             self.log.warning("Failed login for %r", username)
             return None
+        # A learner who has logged in keeps their PIN when `roster cards` prints the cohort.
+        # Bookkeeping only: a busy database must not turn a right PIN into a failed login.
+        try:
+            await asyncio.to_thread(record_login, engine, account.username)
+        except SQLAlchemyError as e:
+            self.log.warning("Could not record the login of %r: %s", account.username, e)
         return {
             "name": account.username,
             "admin": account.role is Role.ADMIN,

@@ -8,8 +8,10 @@ from naikkelas.hub.accounts import (
     Role,
     accounts_table,
     get_account,
+    hash_secret,
     upsert_account,
     verify_secret,
+    write_account,
 )
 from naikkelas.hub.auth import groups_for
 from naikkelas.hub.db import engine_for
@@ -62,3 +64,25 @@ def test_bad_usernames_are_refused(engine, name):
 def test_groups_follow_role_and_cohort():
     assert groups_for(Role.LEARNER, "demo") == ["peserta", "cohort-demo"]
     assert groups_for(Role.OFFICIAL, "demo") == ["pejabat"]
+
+
+def test_write_account_inside_a_transaction_keeps_the_secret_when_given_none(engine):
+    upsert_account(engine, "peserta9", Role.LEARNER, "482913", display_name="A", cohort="a")
+    with engine.begin() as conn:
+        write_account(conn, "peserta9", Role.LEARNER, display_name="B")
+    assert get_account(engine, "peserta9").display_name == "B"
+    assert get_account(engine, "peserta9").cohort == "a"
+    assert verify_secret(engine, "peserta9", "482913")
+
+
+def test_write_account_rolls_back_with_its_transaction(engine):
+    secret_hash = hash_secret(Role.LEARNER, "482913")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        write_account(conn, "peserta9", Role.LEARNER, secret_hash=secret_hash)
+        raise RuntimeError("something later in the same import failed")
+    assert get_account(engine, "peserta9") is None
+
+
+def test_a_new_account_needs_a_secret(engine):
+    with pytest.raises(AccountError), engine.begin() as conn:
+        write_account(conn, "peserta9", Role.LEARNER, display_name="B")
