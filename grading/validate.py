@@ -21,7 +21,8 @@ from nbclient.exceptions import CellExecutionError
 from naikkelas.widgets.checking import AnswerKeyError, extract_key, validate_key
 
 from .courses import CourseError, read_course
-from .release import learner_copy
+from .nbsource import LessonFormError, to_source_form
+from .release import learner_copy, lesson_problems
 
 MAX_MINUTES = 10
 READING_WORDS_PER_MINUTE = 90  # slow readers with little schooling
@@ -115,6 +116,17 @@ def _static_checks(report: Report, nb) -> dict:
         return {}
     for problem in validate_key(key):
         report.problem(f"answer key: {problem}")
+    for problem in lesson_problems(nb):  # cell ids and code that compiles, as release demands
+        if "KEY" not in problem and "answer key" not in problem:
+            report.problem(f"release: {problem}")
+    try:
+        source_form = to_source_form(nb)
+    except LessonFormError as e:
+        report.problem(f"nbgrader form: {e}")
+    else:
+        graded = [c.metadata.nbgrader for c in source_form.cells if c.metadata.nbgrader["grade"]]
+        if key and not any(m["grade_id"] == "key" for m in graded):
+            report.problem("nbgrader form: no autograder-tests cell holds the answer key")
     released = json.dumps(learner_copy(nb))
     if "HIDDEN TESTS" in released.upper() or re.search(r"\bKEY\s*=", released):
         report.problem("the learner copy still holds answer-key code")

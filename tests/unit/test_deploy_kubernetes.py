@@ -2,6 +2,7 @@
 same configuration functions as the embedded run, with no secret and no internet for learners."""
 
 import asyncio
+import concurrent.futures
 import copy
 import json
 import os
@@ -212,7 +213,9 @@ def test_a_learner_pod_gets_what_the_configuration_functions_say(values, monkeyp
     async def make_spawner():
         return kubespawner.KubeSpawner(config=c, _mock=True)
 
-    pod = asyncio.run(make_spawner())
+    # In its own thread: the session's browser keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pod = pool.submit(asyncio.run, make_spawner()).result()
     assert pod.cmd == ["python", "-m", "naikkelas.hub.learner.start"]
     assert pod.default_url == "/naikkelas"
     assert (

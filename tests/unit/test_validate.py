@@ -107,3 +107,15 @@ def test_every_bundled_course_validates():
     problems = [p for r in reports for p in r.problems]
     assert problems == []
     assert all(r.questions > 0 for r in reports)
+
+
+def test_a_lesson_that_is_not_in_a_form_nbgrader_can_grade_is_reported(tmp_path):
+    nb = new_notebook(metadata={"naikkelas": {"title": "Uji", "minutes": 2}})
+    nb.cells = [
+        new_code_cell("### BEGIN HIDDEN TESTS\nKEY = {}\n### END HIDDEN TESTS"),
+        new_code_cell("x = (1,"),
+    ]
+    path = tmp_path / "01-uji.ipynb"
+    nbformat.write(nb, path)
+    problems = " | ".join(validate_lesson(path).problems)
+    assert "nbgrader form:" in problems and "release: cell 1: line 1" in problems
