@@ -31,7 +31,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text, select, u
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from naikkelas.hub.db import metadata
+from naikkelas.hub.db import as_utc, metadata
 
 from .courses import Course, CourseError, read_course
 
@@ -97,11 +97,6 @@ class Certificate:
         return REVOKED if self.revoked_at is not None else VALID
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything NaikKelas writes is UTC.
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def _row(row) -> Certificate:
     return Certificate(
         code=row.code,
@@ -112,8 +107,8 @@ def _row(row) -> Certificate:
         certificate_name=row.certificate_name,
         hours=row.hours,
         issuer=row.issuer,
-        issued_at=_aware(row.issued_at),
-        revoked_at=_aware(row.revoked_at),
+        issued_at=as_utc(row.issued_at),
+        revoked_at=as_utc(row.revoked_at),
         revoked_reason=row.revoked_reason,
     )
 

@@ -9,21 +9,17 @@ Everything comes from three queries, whatever the size of the cohort.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from naikkelas.hub.accounts import Role, accounts_table
+from naikkelas.hub.db import as_utc
 
 from .progress import events_table, state_table
 from .submissions import GRADED, submissions_table
 
 STUCK_AFTER = 2
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def stuck_question(answers: dict) -> tuple[str, int] | None:
@@ -85,7 +81,7 @@ def cohort_overview(engine: Engine, cohort: str, course: str, lessons: list[str]
     for username, lesson, score, max_score in best:
         cell = cells.setdefault((username, lesson), {"status": "selesai", "step": None})
         cell["score"], cell["max_score"] = score, max_score
-    last = {username: _aware(when) for username, when in active}
+    last = {username: as_utc(when) for username, when in active}
     rows = []
     for learner in learners:
         rows.append(

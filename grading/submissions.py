@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from naikkelas.hub.db import metadata
+from naikkelas.hub.db import as_utc, metadata
 
 from .nbsource import LessonFormError, answers_cell_index, read_answers
 
@@ -116,11 +116,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything NaikKelas writes is UTC.
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def _row(row) -> Submission:
     return Submission(
         id=row.id,
@@ -128,7 +123,7 @@ def _row(row) -> Submission:
         course=row.course,
         lesson=row.lesson,
         attempt=row.attempt,
-        submitted_at=_aware(row.submitted_at),
+        submitted_at=as_utc(row.submitted_at),
         status=row.status,
         notebook=row.notebook,
         answers=json.loads(row.answers),

@@ -7,6 +7,7 @@ live in the same database.
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import MetaData, create_engine, event
@@ -24,6 +25,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A datetime read back from the database, as UTC: SQLite hands back naive datetimes, and
+    everything NaikKelas writes is UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @cache
