@@ -30,7 +30,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubAuthenticated, HubOAuthCallbackHandler
+from jupyterhub.services.auth import HubAuthenticated, HubOAuth, HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import ioloop, web
 
@@ -49,6 +49,10 @@ MAX_BODY = 16 * 1024
 
 class LessonHandler(HubAuthenticated, web.RequestHandler):
     """Base: authenticate by hub token, resolve the learner, and speak JSON."""
+
+    # The trainers' pages in this process use HubOAuth; both kinds of handler must share one
+    # singleton, or whichever kind is called second fails (MultipleInstanceError, HTTP 500).
+    hub_auth_class = HubOAuth
 
     def initialize(self, settings: Settings, keys: KeyStore):
         self.nk = settings
