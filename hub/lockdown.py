@@ -74,6 +74,8 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
         # A restarted lesson kernel has lost its widgets, leaving the page inert: let a dead
         # kernel stay dead; the page notices (keepalive.js) and reloads with a fresh one.
         "KernelManager": {"autorestart": False},
+        # Lessons are in Bahasa Indonesia: <html lang="id"> (screen readers pick the voice).
+        "VoilaExporter": {"language_code": "id"},
         "VoilaConfiguration": {
             "template": "naikkelas",
             "show_tracebacks": False,

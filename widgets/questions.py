@@ -302,13 +302,18 @@ class Matching(Question):
         self.pickers = {}
         rows = []
         for key, text in self.left.items():
+            # The item is the list's own <label> (shown above it), so screen readers name it.
             picker = widgets.Dropdown(
-                options=options, value="", layout=widgets.Layout(width="100%", min_height=TARGET)
+                options=options,
+                value="",
+                description=text,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="100%", min_height=TARGET),
             )
             picker.add_class("nk-input")
-            label = widgets.HTML(f'<div class="nk-match-label">{escape(text)}</div>')
+            picker.add_class("nk-match")
             self.pickers[key] = picker
-            rows.append(widgets.VBox([label, picker]))
+            rows.append(picker)
         self.check_button = _button("Periksa pasangan", button_style="primary")
         self.check_button.on_click(lambda _b: self.send())
         return [*rows, self.check_button]
