@@ -258,9 +258,10 @@ class Ordering(Question):
         for index, item in enumerate(self.order):
             text = widgets.HTML(
                 f'<div class="nk-order-item"><b>{index + 1}.</b> {escape(self.items[item])}</div>',
-                layout=widgets.Layout(flex="1 1 auto"),
+                layout=widgets.Layout(flex="1 1 8rem"),
             )
-            size = widgets.Layout(width="72px", min_height=TARGET)
+            # Buttons grow with large text; the row wraps them under the item on a narrow screen.
+            size = widgets.Layout(width="auto", min_width="72px", min_height=TARGET)
             up = widgets.Button(
                 description="Naik", tooltip=f"Naikkan: {self.items[item]}", layout=size
             )
