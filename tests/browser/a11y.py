@@ -118,7 +118,6 @@ class Audits:
         assert not report, "serious or critical WCAG violations:\n" + "\n".join(report)
 
 
-
 # -- reflow (WCAG 1.4.10) and text resize (WCAG 1.4.4) -----------------------------------------
 
 NARROW = {
@@ -187,7 +186,8 @@ _OVERFLOW = """() => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if (scrollsSideways(el) && !el.querySelector("table")) {
-      problems.push(`${describe(el)} scrolls sideways (${el.scrollWidth}px in ${el.clientWidth}px)`);
+      const sizes = `${el.scrollWidth}px in ${el.clientWidth}px`;
+      problems.push(`${describe(el)} scrolls sideways (${sizes})`);
     }
     // The text itself, not only its box: a long word can overflow a box that fits.
     let [left, right] = [r.left, r.right];
