@@ -35,7 +35,7 @@ def engine_for(url: str) -> Engine:
     # Import the modules that define tables so `metadata` knows them all.
     from naikkelas.grading import progress, submissions  # noqa: F401
 
-    from . import accounts  # noqa: F401
+    from . import accounts, preferences  # noqa: F401
 
     metadata.create_all(engine)
     return engine

@@ -16,6 +16,8 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     POST api/lessons/<course>/<lesson>/submit       the lesson with its answers cell filled in
     GET  api/lessons/<course>/<lesson>/submissions  the learner's attempts and their grades
     GET  api/progress                                every lesson the learner touched (course home)
+    GET  api/preferences                             large text, high contrast (all devices)
+    POST api/preferences                             {"large_text": bool, "high_contrast": bool}
 
 The submitter is always the owner of the token: a username in the request is refused unless it is
 the caller's own.
@@ -40,6 +42,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
 
@@ -277,6 +280,47 @@ class OverviewHandler(LessonHandler):
         self.finish({"lessons": lessons})
 
 
+class PreferencesHandler(LessonHandler):
+    """The learner's display preferences, read by the course home and the lesson shell."""
+
+    def _learner(self) -> str | None:
+        account = get_account(self.engine, self.current_user["name"])
+        if account is None or account.role is not Role.LEARNER:
+            self.set_status(403)
+            self.finish({"error": "Hanya untuk peserta."})
+            return None
+        return account.username
+
+    @web.authenticated
+    async def get(self):
+        username = self._learner()
+        if username:
+            self.set_header("Cache-Control", "no-store")
+            self.finish(await asyncio.to_thread(get_preferences, self.engine, username))
+
+    @web.authenticated
+    async def post(self):
+        username = self._learner()
+        if not username:
+            return
+        try:
+            if len(self.request.body) > MAX_BODY:
+                raise PreferenceError("Permintaan terlalu besar.")
+            try:
+                changes = json.loads(self.request.body or b"{}")
+            except ValueError:
+                raise PreferenceError("Pengaturan tampilan tidak bisa dibaca.") from None
+            if isinstance(changes, dict):
+                changes.pop("event_id", None)  # kernels tag every write; setting twice is harmless
+            saved = await asyncio.to_thread(set_preferences, self.engine, username, changes)
+        except PreferenceError as e:
+            self.set_status(400)
+            self.finish({"error": e.message})
+            return
+        self.set_header("Cache-Control", "no-store")
+        self.finish(saved)
+
+
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
@@ -297,6 +341,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "submit"), SubmitHandler, args),
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
+            (url_path_join(prefix, "api/preferences"), PreferencesHandler, args),
             # Trainers' pages: browser login through the hub (OAuth), cookies, role checks.
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (

@@ -11,7 +11,12 @@ from pathlib import Path
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .handlers import CourseHomeHandler, KernelAliveHandler, RefusedHandler
+from .handlers import (
+    CourseHomeHandler,
+    KernelAliveHandler,
+    PreferencesFormHandler,
+    RefusedHandler,
+)
 
 HERE = Path(__file__).parent
 
@@ -37,6 +42,7 @@ def _load_jupyter_server_extension(serverapp):
     handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
     handlers += [
         (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
+        (url_path_join(base_url, "/naikkelas/tampilan"), PreferencesFormHandler),
         (
             url_path_join(base_url, r"/naikkelas/api/kernels/([0-9a-f-]{36})/alive"),
             KernelAliveHandler,
