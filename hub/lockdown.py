@@ -45,8 +45,9 @@ LESSON_LAB_EXTENSIONS = (
 # lesson with a message instead.
 MAX_KERNEL_MESSAGE_BYTES = 32 * 1024 * 1024
 
-# Voila's file handler serves only these from the lessons folder (pictures in lessons).
-FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp)",)
+# Voila's file handler serves only these from the lessons folder (pictures in lessons and the
+# recordings "Dengarkan" plays).
+FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp|mp3|ogg|oga|opus|m4a|wav)",)
 
 
 def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
