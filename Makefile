@@ -18,6 +18,9 @@ VENV := $(PREFIX)/venv
 PY := $(VENV)/bin/python
 PROXY := $(PREFIX)/node/node_modules/.bin/configurable-http-proxy
 PROXY_VERSION := 5.3.0
+# axe-core runs the accessibility audit inside the browser tests; served from here, never a CDN.
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(PREFIX)/node/.axe-core-$(AXE_VERSION)
 LOCK_HASH := $(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 RUNTIME_STAMP := $(VENV)/.runtime-$(LOCK_HASH)
 TEST_STAMP := $(VENV)/.test-$(LOCK_HASH)
@@ -67,6 +70,13 @@ $(PROXY):
 	npm install --silent --prefix $(PREFIX)/node --no-audit --no-fund --loglevel=error \
 	  configurable-http-proxy@$(PROXY_VERSION)
 
+$(AXE_STAMP):
+	@echo "== installing axe-core $(AXE_VERSION) from npm (accessibility audit of the browser tests)"
+	@mkdir -p $(PREFIX)/node
+	npm install --silent --prefix $(PREFIX)/node --no-audit --no-fund --loglevel=error --save-exact \
+	  axe-core@$(AXE_VERSION)
+	@rm -f $(PREFIX)/node/.axe-core-* && touch $@
+
 install: $(PKG_STAMP) $(PROXY) fonts
 
 # Certificates set names in DejaVu Sans (Latin, Greek, Cyrillic, ...) and take Chinese, Japanese
@@ -82,7 +92,7 @@ fonts:
 	  else echo "Certificates need fonts for non-Latin names: sudo apt-get install fonts-dejavu-core fonts-droid-fallback" >&2; fi; \
 	fi
 
-install-test: install $(TEST_STAMP) browser
+install-test: install $(TEST_STAMP) browser $(AXE_STAMP)
 
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \

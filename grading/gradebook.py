@@ -36,7 +36,9 @@ from .nbsource import ANSWERS_SOURCE, LessonFormError, to_source_form
 
 log = logging.getLogger(__name__)
 
-ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+RECORDINGS = {".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}  # played by "Dengarkan"
+ASSET_SUFFIXES = PICTURES | RECORDINGS
 SEPARATOR = "--"
 
 

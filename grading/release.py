@@ -30,7 +30,9 @@ SOLUTION = re.compile(
     r"^[ \t]*#+[ \t]*BEGIN SOLUTION.*?^[ \t]*#+[ \t]*END SOLUTION[^\n]*\n?",
     re.MULTILINE | re.DOTALL,
 )
-ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+RECORDINGS = {".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}  # played by "Dengarkan"
+ASSET_SUFFIXES = PICTURES | RECORDINGS
 
 
 def lesson_problems(nb: dict) -> list[str]:

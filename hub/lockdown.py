@@ -47,8 +47,9 @@ LESSON_LAB_EXTENSIONS = (
 # lesson with a message instead.
 MAX_KERNEL_MESSAGE_BYTES = 32 * 1024 * 1024
 
-# Voila's file handler serves only these from the lessons folder (pictures in lessons).
-FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp)",)
+# Voila's file handler serves only these from the lessons folder (pictures in lessons and the
+# recordings "Dengarkan" plays).
+FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp|mp3|ogg|oga|opus|m4a|wav)",)
 
 
 def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
@@ -76,6 +77,8 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
         # A restarted lesson kernel has lost its widgets, leaving the page inert: let a dead
         # kernel stay dead; the page notices (keepalive.js) and reloads with a fresh one.
         "KernelManager": {"autorestart": False},
+        # Lessons are in Bahasa Indonesia: <html lang="id"> (screen readers pick the voice).
+        "VoilaExporter": {"language_code": "id"},
         "VoilaConfiguration": {
             "template": "naikkelas",
             "show_tracebacks": False,

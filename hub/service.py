@@ -19,6 +19,8 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     GET  api/released                                the cohort's released lessons as a .tar.gz
                                                      (a learner pod on Kubernetes fetches them
                                                      at start; see naikkelas.hub.learner.start)
+    GET  api/preferences                             large text, high contrast (all devices)
+    POST api/preferences                             {"large_text": bool, "high_contrast": bool}
 
 and certificates (`naikkelas.hub.service_certificates`):
 
@@ -51,6 +53,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
 
@@ -61,8 +64,8 @@ MAX_BODY = 16 * 1024
 class LessonHandler(HubAuthenticated, web.RequestHandler):
     """Base: authenticate by hub token, resolve the learner, and speak JSON."""
 
-    # One hub-auth singleton per process: the trainers' pages in this service need HubOAuth,
-    # which also checks tokens (and `get_current_user` below accepts nothing else here).
+    # The trainers' pages in this process use HubOAuth; both kinds of handler must share one
+    # singleton, or whichever kind is called second fails (MultipleInstanceError, HTTP 500).
     hub_auth_class = HubOAuth
 
     def initialize(self, settings: Settings, keys: KeyStore):
@@ -331,6 +334,47 @@ class ReleasedHandler(LessonHandler):
         self.finish(body)
 
 
+class PreferencesHandler(LessonHandler):
+    """The learner's display preferences, read by the course home and the lesson shell."""
+
+    def _learner(self) -> str | None:
+        account = get_account(self.engine, self.current_user["name"])
+        if account is None or account.role is not Role.LEARNER:
+            self.set_status(403)
+            self.finish({"error": "Hanya untuk peserta."})
+            return None
+        return account.username
+
+    @web.authenticated
+    async def get(self):
+        username = self._learner()
+        if username:
+            self.set_header("Cache-Control", "no-store")
+            self.finish(await asyncio.to_thread(get_preferences, self.engine, username))
+
+    @web.authenticated
+    async def post(self):
+        username = self._learner()
+        if not username:
+            return
+        try:
+            if len(self.request.body) > MAX_BODY:
+                raise PreferenceError("Permintaan terlalu besar.")
+            try:
+                changes = json.loads(self.request.body or b"{}")
+            except ValueError:
+                raise PreferenceError("Pengaturan tampilan tidak bisa dibaca.") from None
+            if isinstance(changes, dict):
+                changes.pop("event_id", None)  # kernels tag every write; setting twice is harmless
+            saved = await asyncio.to_thread(set_preferences, self.engine, username, changes)
+        except PreferenceError as e:
+            self.set_status(400)
+            self.finish({"error": e.message})
+            return
+        self.set_header("Cache-Control", "no-store")
+        self.finish(saved)
+
+
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
@@ -354,6 +398,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, route + "submissions"), SubmissionsHandler, args),
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
             (url_path_join(prefix, "api/released"), ReleasedHandler, args),
+            (url_path_join(prefix, "api/preferences"), PreferencesHandler, args),
             # Trainers' pages: browser login through the hub (OAuth), cookies, role checks.
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (

@@ -33,6 +33,8 @@ class ProgressClient(Protocol):
     def finish(self) -> dict: ...
     def submit(self) -> dict: ...
     def submissions(self) -> dict: ...
+    def preferences(self) -> dict: ...
+    def set_preferences(self, changes: dict) -> dict: ...
 
 
 class ServiceClient:
@@ -41,12 +43,15 @@ class ServiceClient:
     def __init__(self, base_url: str, token: str, course: str, lesson: str, timeout=10, tries=3):
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"the NaikKelas service URL must be http(s): {base_url!r}")
-        self.url = f"{base_url.rstrip('/')}/api/lessons/{course}/{lesson}/"
+        self.root = f"{base_url.rstrip('/')}/api/"
+        self.url = f"{self.root}lessons/{course}/{lesson}/"
         self.token = token
         self.timeout = timeout
         self.tries = tries
 
-    def _call(self, action: str, body: dict | None = None, raw: bytes | None = None) -> dict:
+    def _call(
+        self, action: str, body: dict | None = None, raw: bytes | None = None, url: str = ""
+    ) -> dict:
         data, headers = raw, {"Authorization": f"token {self.token}"}
         if body is not None:
             data = json.dumps({**body, "event_id": uuid.uuid4().hex}).encode()
@@ -54,7 +59,7 @@ class ServiceClient:
         if raw is not None:
             headers["X-NaikKelas-Event"] = uuid.uuid4().hex  # a retried submission counts once
         request = urllib.request.Request(  # noqa: S310 - scheme checked in __init__
-            self.url + action,
+            url or self.url + action,
             data=data,
             method="POST" if data is not None else "GET",
             headers=headers,
@@ -105,6 +110,13 @@ class ServiceClient:
     def submissions(self) -> dict:
         return self._call("submissions")
 
+    def preferences(self) -> dict:
+        """The learner's display preferences (large text, high contrast), from every device."""
+        return self._call("", url=self.root + "preferences")
+
+    def set_preferences(self, changes: dict) -> dict:
+        return self._call("", changes, url=self.root + "preferences")
+
 
 class LocalClient:
     """Checks in memory against `key` (trainer preview, headless validation); keeps no files."""
@@ -114,6 +126,7 @@ class LocalClient:
         self.answers: dict[str, dict] = {}
         self.current_step = 0
         self.finished = False
+        self.display = {"large_text": False, "high_contrast": False}
 
     def state(self) -> dict:
         answers = {q: public_record(self.key.get(q), r) for q, r in self.answers.items()}
@@ -145,6 +158,13 @@ class LocalClient:
 
     def submissions(self) -> dict:
         return {"attempts": [], "best": None, "ahead": 0}
+
+    def preferences(self) -> dict:
+        return dict(self.display)
+
+    def set_preferences(self, changes: dict) -> dict:
+        self.display.update(changes)
+        return dict(self.display)
 
     def _score(self) -> dict:
         return lesson_score(self.key, self.answers, self.finished)

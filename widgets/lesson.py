@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from .client import ClientError, ProgressClient, connect
+from .lesson_tools import DisplayToggles, audio_part, listen_button
 from .questions import TARGET, Question
 from .text import escape, markdown, status
 
@@ -27,9 +28,9 @@ from .text import escape, markdown, status
 class Screen:
     """One screen of a lesson: text and widgets, shown together."""
 
-    def __init__(self, parts: tuple):
+    def __init__(self, parts: tuple, audio: str | None = None):
         self.questions: list[Question] = []
-        children = []
+        children = [audio_part(audio)] if audio else []
         for part in parts:
             if isinstance(part, str):
                 children.append(widgets.HTML(f'<div class="nk-text">{markdown(part)}</div>'))
@@ -73,15 +74,21 @@ class Lesson:
         self.body = widgets.VBox()
         self.message = widgets.HTML()
         self.nav = widgets.HBox()
-        self.root = widgets.VBox(
-            [self.heading, self.counter, self.bar, self.body, self.message, self.nav]
-        )
+        self.listen = listen_button()
+        self.root = widgets.VBox()
+        self.display = DisplayToggles(self.root)
+        self.root.children = [
+            self.heading, self.counter, self.bar, self.listen, self.body, self.message, self.nav,
+            self.display,
+        ]  # fmt: skip
         self.root.add_class("nk-lesson")
 
     # -- authoring ---------------------------------------------------------------------------
-    def screen(self, *parts) -> None:
-        """Add a screen made of Markdown text and widgets (questions, simulators)."""
-        screen = Screen(parts)
+    def screen(self, *parts, audio: str | None = None) -> None:
+        """Add a screen made of Markdown text and widgets (questions, simulators). `audio`: a
+        recording beside the lesson (e.g. "suara/langkah1.mp3") that "Dengarkan" plays instead
+        of the phone's own voice reading the screen."""
+        screen = Screen(parts, audio)
         for question in screen.questions:
             if question.question_id in self.questions:
                 raise ValueError(f"question id {question.question_id!r} is used twice")
@@ -108,6 +115,7 @@ class Lesson:
                 self.questions[question_id].restore(record)
         if isinstance(saved.get("step"), int):
             step = saved["step"]
+        self.display.load(self.client)
         self._show(min(max(step, 0), len(self.screens) - 1))
         display(self.root)
 

@@ -300,27 +300,37 @@ class Ordering(Question):
         if 0 <= target < len(self.order):
             self.order[index], self.order[target] = self.order[target], self.order[index]
             self._draw()
+            # Said by screen readers; the focus stays on the button that was pressed.
+            self.feedback.value = status(
+                f"{self.items[self.order[target]]} sekarang nomor {target + 1}."
+            )
 
     def _draw(self) -> None:
-        rows = []
+        """Show the current order. The rows are made once and then only relabelled, so a
+        keyboard's focus stays where it was after Naik or Turun."""
+        if len(self.rows.children) != len(self.order):
+            rows = []
+            for index in range(len(self.order)):
+                text = widgets.HTML(layout=widgets.Layout(flex="1 1 8rem"))
+                # Buttons grow with large text; the row wraps them under the item when narrow.
+                size = widgets.Layout(width="auto", min_width="72px", min_height=TARGET)
+                up = widgets.Button(description="Naik", layout=size)
+                down = widgets.Button(description="Turun", layout=size)
+                up.on_click(lambda _b, i=index: self._move(i, -1))
+                down.on_click(lambda _b, i=index: self._move(i, 1))
+                rows.append(
+                    widgets.HBox([text, up, down], layout=widgets.Layout(align_items="center"))
+                )
+            self.rows.children = rows
         for index, item in enumerate(self.order):
-            text = widgets.HTML(
-                f'<div class="nk-order-item"><b>{index + 1}.</b> {escape(self.items[item])}</div>',
-                layout=widgets.Layout(flex="1 1 auto"),
+            text, up, down = self.rows.children[index].children
+            text.value = (
+                f'<div class="nk-order-item"><b>{index + 1}.</b> {escape(self.items[item])}</div>'
             )
-            size = widgets.Layout(width="72px", min_height=TARGET)
-            up = widgets.Button(
-                description="Naik", tooltip=f"Naikkan: {self.items[item]}", layout=size
-            )
-            down = widgets.Button(
-                description="Turun", tooltip=f"Turunkan: {self.items[item]}", layout=size
-            )
+            up.tooltip = f"Naikkan: {self.items[item]}"
+            down.tooltip = f"Turunkan: {self.items[item]}"
             up.disabled = index == 0
             down.disabled = index == len(self.order) - 1
-            up.on_click(lambda _b, i=index: self._move(i, -1))
-            down.on_click(lambda _b, i=index: self._move(i, 1))
-            rows.append(widgets.HBox([text, up, down], layout=widgets.Layout(align_items="center")))
-        self.rows.children = rows
 
     def show_answer(self, answer):
         if isinstance(answer, list) and sorted(map(str, answer)) == sorted(self.items):
@@ -350,13 +360,18 @@ class Matching(Question):
         self.pickers = {}
         rows = []
         for key, text in self.left.items():
+            # The item is the list's own <label> (shown above it), so screen readers name it.
             picker = widgets.Dropdown(
-                options=options, value="", layout=widgets.Layout(width="100%", min_height=TARGET)
+                options=options,
+                value="",
+                description=text,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="100%", min_height=TARGET),
             )
             picker.add_class("nk-input")
-            label = widgets.HTML(f'<div class="nk-match-label">{escape(text)}</div>')
+            picker.add_class("nk-match")
             self.pickers[key] = picker
-            rows.append(widgets.VBox([label, picker]))
+            rows.append(picker)
         self.check_button = _button("Periksa pasangan", button_style="primary")
         self.check_button.on_click(lambda _b: self.send())
         return [*rows, self.check_button]

@@ -12,7 +12,13 @@ from pathlib import Path
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .handlers import CertificateHandler, CourseHomeHandler, KernelAliveHandler, RefusedHandler
+from .handlers import (
+    CertificateHandler,
+    CourseHomeHandler,
+    KernelAliveHandler,
+    PreferencesFormHandler,
+    RefusedHandler,
+)
 
 HERE = Path(__file__).parent
 
@@ -38,6 +44,7 @@ def _load_jupyter_server_extension(serverapp):
     handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
     handlers += [
         (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
+        (url_path_join(base_url, "/naikkelas/tampilan"), PreferencesFormHandler),
         (
             url_path_join(base_url, r"/naikkelas/sertifikat/([A-Za-z0-9][A-Za-z0-9_.-]{0,99})"),
             CertificateHandler,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -13,6 +14,7 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from naikkelas.grading.courses import CourseError, list_courses
+from naikkelas.hub.preferences import SETTINGS
 
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -27,24 +29,39 @@ class RefusedHandler(web.RequestHandler):
         raise web.HTTPError(404)
 
 
-async def learner_progress(log) -> dict[tuple[str, str], dict]:
-    """Ticks and grades from the NaikKelas service, with this server's token; empty (the list
-    still shows) when the service cannot be reached within two seconds."""
+async def _from_service(log, path: str, body: dict | None = None) -> dict | None:
+    """GET (or, with `body`, POST) the NaikKelas service with this server's token; None when it
+    cannot be reached within two seconds."""
     url = os.environ.get("NAIKKELAS_SERVICE_URL")
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
     if not url or not token:
-        return {}
+        return None
     try:
         response = await AsyncHTTPClient().fetch(
-            url_path_join(url, "api/progress"),
-            headers={"Authorization": f"token {token}"},
+            url_path_join(url, path),
+            method="POST" if body is not None else "GET",
+            body=json.dumps(body) if body is not None else None,
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
             request_timeout=2,
         )
-        lessons = json.loads(response.body)["lessons"]
-    except Exception as e:  # noqa: BLE001 - the page works without ticks
-        log.warning("No progress for the course home: %s", e)
-        return {}
+        return json.loads(response.body)
+    except Exception as e:  # noqa: BLE001 - the page works without it
+        log.warning("NaikKelas service %s: %s", path, e)
+        return None
+
+
+async def learner_progress(log) -> dict[tuple[str, str], dict]:
+    """Ticks and grades from the NaikKelas service, with this server's token; empty (the list
+    still shows) when the service cannot be reached within two seconds."""
+    data = await _from_service(log, "api/progress")
+    lessons = data.get("lessons", []) if data else []
     return {(item["course"], item["lesson"]): item for item in lessons}
+
+
+async def learner_preferences(log) -> dict[str, bool]:
+    """Large text and high contrast, as the learner chose them on any device (off if unknown)."""
+    data = await _from_service(log, "api/preferences") or {}
+    return {name: data.get(name) is True for name in SETTINGS}
 
 
 class CourseHomeHandler(JupyterHandler):
@@ -73,7 +90,12 @@ class CourseHomeHandler(JupyterHandler):
         }
         user = self.current_user
         display_name = os.environ.get("NAIKKELAS_DISPLAY_NAME", "")
-        progress = await learner_progress(self.log) if courses else {}
+        progress, preferences = await asyncio.gather(
+            learner_progress(self.log) if courses else asyncio.sleep(0, {}),
+            learner_preferences(self.log),
+        )
+        if self.get_query_argument("tampilan", "") == "gagal":
+            problem = problem or "Pengaturan tampilan belum tersimpan. Coba lagi."
         # Lessons left per course; a course with none left offers its certificate.
         left = {
             course.slug: sum(
@@ -87,6 +109,10 @@ class CourseHomeHandler(JupyterHandler):
             progress=progress,
             lessons_left=left,
             certificate_url=certificate_url,
+            preferences=preferences,
+            settings=SETTINGS,
+            preferences_url=url_path_join(base_url, "naikkelas/tampilan"),
+            xsrf=self.xsrf_token.decode(),
             lessons_url=lessons_url,
             problem=problem,
             name=display_name or getattr(user, "username", ""),
@@ -95,6 +121,24 @@ class CourseHomeHandler(JupyterHandler):
         )
         self.set_header("Cache-Control", "no-store")
         self.finish(html)
+
+
+class PreferencesFormHandler(JupyterHandler):
+    """The course home's "Huruf besar" / "Kontras tinggi" buttons: a plain form post (no script
+    needed), saved through the NaikKelas service for every device, then back to the course home."""
+
+    @web.authenticated
+    async def post(self):
+        home = url_path_join(self.base_url, "naikkelas")
+        changes = {}
+        for name in SETTINGS:
+            value = self.get_body_argument(name, None)
+            if value is not None:
+                changes[name] = value == "1"
+        if len(changes) != 1 or self.get_body_argument(next(iter(changes)), "") not in ("0", "1"):
+            raise web.HTTPError(400, "Pengaturan tampilan tidak dikenal.")
+        saved = await _from_service(self.log, "api/preferences", changes)
+        self.redirect(home if saved is not None else f"{home}?tampilan=gagal", status=303)
 
 
 class KernelAliveHandler(JupyterHandler):
