@@ -63,6 +63,8 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { check(); }
   });
+  // A phone that slept: Chrome froze the page (Page Lifecycle API) and now resumes it.
+  document.addEventListener("resume", check);
   window.addEventListener("online", check);
   window.addEventListener("pageshow", check);
 })();
