@@ -177,6 +177,28 @@ def test_resume_restores_step_and_answers():
     assert q2["q4"].input.value == "15.000" or q2["q4"].correct
 
 
+def test_a_typo_fixed_after_release_keeps_every_answer():
+    """Answers hang on question ids, not on wording: a trainer may fix a typo mid-cohort."""
+    client = LocalClient(KEY)
+
+    def lesson_with(prompt, options):
+        lesson = Lesson("Uji", client=client)
+        question = SingleChoice("q1", prompt, options)
+        lesson.screen("Halo")
+        lesson.screen(question)
+        lesson.show()
+        return lesson, question
+
+    before, q1 = lesson_with("Piih satu", ["A", "Bb", "C"])
+    before.next.click()
+    q1.buttons[1].click()
+    assert q1.correct
+    after, fixed = lesson_with("Pilih satu", ["A", "B", "C"])
+    assert after.index == 1
+    assert fixed.correct and all(b.disabled for b in fixed.buttons)
+    assert [b.description for b in fixed.buttons] == ["A", "B", "C"]
+
+
 def test_text_is_escaped_everywhere():
     lesson, q = build()
     assert "<b>judul</b>" not in lesson.heading.value and "&lt;b&gt;" in lesson.heading.value
