@@ -6,6 +6,8 @@ sets it to `SandboxKernelManager`, which launches the kernel through this module
 - a new network namespace with no interfaces up (`unshare(CLONE_NEWNET)`): any socket, even to
   loopback, fails with "Network is unreachable";
 - kernel and client talk over ZeroMQ *ipc* sockets (files), which need no network;
+- an environment without the grader's secrets (database URL, hub token): only locale,
+  paths and nbgrader's own flags (`KERNEL_ENV`);
 - resource limits: address space (a huge allocation fails with MemoryError instead of eating the
   machine), CPU seconds (a runaway loop is killed even if nbgrader's per-cell timeout missed it),
   file size and number of processes;
@@ -113,11 +115,25 @@ def jail(argv: list[str]) -> None:
         os.setgid(account.pw_gid)
         os.setuid(account.pw_uid)
     os.chdir(workdir)
-    os.environ.update(
-        HOME=str(workdir), IPYTHONDIR=str(workdir / ".ipython"), MPLCONFIGDIR=str(workdir)
-    )
+    env = kernel_environment(os.environ)
+    env.update(HOME=str(workdir), IPYTHONDIR=str(workdir / ".ipython"), MPLCONFIGDIR=str(workdir))
     limit(args.memory_mb, args.cpu_seconds)
-    os.execvp(command[0], command)  # noqa: S606 - the kernel command nbgrader built
+    os.execvpe(command[0], command, env)  # noqa: S606 - the kernel command nbgrader built
+
+
+# What a graded kernel may see of the grader's environment. Everything else stays behind: the
+# grader holds the database URL and the hub's token, and lessons are code a trainer wrote.
+KERNEL_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "VIRTUAL_ENV", "PYTHONPATH")
+KERNEL_ENV_PREFIXES = ("LC_", "NBGRADER_")
+
+
+def kernel_environment(environ) -> dict[str, str]:
+    """The environment a graded kernel starts with: locale, paths and nbgrader's own flags."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if name in KERNEL_ENV or name.startswith(KERNEL_ENV_PREFIXES)
+    }
 
 
 def _hand_over_connection_file(command: list[str], workdir: Path, account) -> list[str]:

@@ -181,3 +181,22 @@ def test_the_sandbox_stops_a_lesson_and_the_submission_fails_with_the_reason(
     assert result.id == submission.id
     assert (result.status, result.reason, result.score) == ("failed", reason, 0.0)
     assert subs.get(engine, submission.id).public()["reason"] == reason
+
+
+def test_a_graded_lesson_cannot_read_the_graders_secrets(tmp_path, monkeypatch):
+    """A trainer writes lessons; the grader holds the database URL. A lesson that reads its
+    environment must find no credentials to show the trainer in the formgrader."""
+    db_url = f"sqlite:///{tmp_path / 'naikkelas.sqlite'}"
+    monkeypatch.setenv("NAIKKELAS_DB_URL", "postgresql://naikkelas:rahasia@db/naikkelas")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "token-rahasia")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "kunci-rahasia")
+    prelude = (
+        "import os\n"
+        "leaked = [k for k, v in os.environ.items() if 'rahasia' in v]\n"
+        "assert not leaked, leaked\n"
+    )
+    grading, released = release(tmp_path, db_url, prelude=prelude)
+    engine = engine_for(db_url)
+    send(engine, released, "siti", {"q1": 1, "q2": True})
+    result = Grader(engine, grading, worker="uji").grade_next()
+    assert (result.status, result.score) == ("graded", 2.0), result.reason
