@@ -179,18 +179,24 @@ def services(c: Config, settings: Settings) -> None:
             "display": True,
             "oauth_no_confirm": True,
         },
-        {
-            # Autogrades submissions with nbgrader as they arrive (restarted by the hub).
-            "name": "grader",
-            "command": [sys.executable, "-m", "naikkelas.grading.grader"],
-            "environment": _service_environment(
-                settings,
-                NAIKKELAS_GRADING_CELL_TIMEOUT=str(settings.grading_cell_timeout),
-                NAIKKELAS_GRADING_LEASE_SECONDS=str(settings.grading_lease_seconds),
-            ),
-            "display": False,
-        },
+        *([grader_service(settings)] if settings.grader_in_hub else []),
     ]
+
+
+def grader_service(settings: Settings) -> dict:
+    """The grader: autogrades submissions with nbgrader as they arrive. A hub-managed service
+    (restarted by the hub), or on Kubernetes optionally a Deployment of its own built from this
+    same definition (`naikkelas.hub.kubernetes_grader`)."""
+    return {
+        "name": "grader",
+        "command": [sys.executable, "-m", "naikkelas.grading.grader"],
+        "environment": _service_environment(
+            settings,
+            NAIKKELAS_GRADING_CELL_TIMEOUT=str(settings.grading_cell_timeout),
+            NAIKKELAS_GRADING_LEASE_SECONDS=str(settings.grading_lease_seconds),
+        ),
+        "display": False,
+    }
 
 
 # jupyterhub-idle-culler's permissions (its README's minimum).

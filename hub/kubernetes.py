@@ -68,6 +68,7 @@ class KubernetesOptions:
     learner_image: str = f"registry.example.org/naikkelas/learner:{_version()}"
     db_secret: str = "naikkelas-db"  # noqa: S105 - the name of a Secret, not a secret
     data_claim: str = "naikkelas-data"
+    db_port: int = 5432  # the only port a separate grader's pods may reach (with DNS)
     # Per learner pod: a learner server (155-179 MB) and one lesson kernel (53-96 MB), measured
     # on the embedded platform; see docs/kubernetes.md for the method. The limit leaves room for
     # a second kernel (a reloaded page starts one before the old one is culled).

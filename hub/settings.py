@@ -125,6 +125,13 @@ class Settings(Configurable):
         sets the default (30)."""
     ).tag(config=True)
 
+    grader_in_hub = Bool(
+        True,
+        help="""Run the grader as a hub-managed service. On Kubernetes it may run as its own
+        Deployment instead (`naikkelas deploy kubernetes --grader-manifest`), with its own
+        network policy; then the hub does not start one.""",
+    ).tag(config=True)
+
     @default("grading_lease_seconds")
     def _default_lease(self):
         return int(os.environ.get("NAIKKELAS_GRADING_LEASE_SECONDS", "30"))
