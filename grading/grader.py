@@ -25,6 +25,7 @@ from datetime import timedelta
 
 import nbformat
 
+from . import hand_grades
 from . import submissions as subs
 from .gradebook import Grading, GradingError
 
@@ -117,40 +118,65 @@ class Grader:
 
     def _grade(self, submission: subs.Submission):
         nb = nbformat.reads(submission.notebook, as_version=4)
-        try:
-            score, max_score, graded = self.grading.autograde(
-                submission.course,
-                submission.lesson,
-                submission.username,
-                nb,
-                submission.submitted_at,
+        # Autograding replaces nbgrader's record: save what the trainer graded by hand first.
+        args = (submission.course, submission.lesson, submission.username)
+        held = hand_grades.read(self.grading.db_url, *args)
+        if held is not None:
+            hand_grades.keep(
+                self.engine,
+                subs.history(
+                    self.engine, submission.username, submission.course, submission.lesson
+                ),
+                held,
             )
+        try:
+            score, max_score, graded = self.grading.autograde(*args, nb, submission.submitted_at)
         except GradingError as e:
             if "DeadKernelError" in str(e) or "Kernel died" in str(e):
                 return subs.FAILED, None, None, REASONS["DeadKernelError"]
             raise
+        if held is not None:
+            score = hand_grades.clear(self.grading.db_url, *args)
         reason = failure_reason(graded)
         if reason:
             status, result = subs.FAILED, (subs.FAILED, 0.0, max_score, reason)
         else:
             status, result = subs.GRADED, (subs.GRADED, score, max_score, None)
-        self._keep_best_in_gradebook(submission, score if status == subs.GRADED else 0.0)
+        # A free-text answer waiting for the trainer may still earn its points: the new attempt
+        # stays in the gradebook (for the trainer to grade) if it could beat the older ones.
+        potential = 0.0
+        if status == subs.GRADED:
+            potential = score + hand_grades.pending_points(self.grading.db_url, *args)
+        self._keep_best_in_gradebook(submission, potential)
         return result
 
     def _keep_best_in_gradebook(self, submission: subs.Submission, score: float) -> None:
-        best = subs.best_graded(
-            self.engine, submission.username, submission.course, submission.lesson
-        )
-        if best is None or best.id == submission.id or (best.score or 0) <= score:
+        """nbgrader holds the best attempt: an older one goes back if it is better than `score`
+        (what the new attempt can reach), counting the trainer's points, with its hand grading."""
+        args = (submission.course, submission.lesson, submission.username)
+        earlier = [
+            s
+            for s in subs.history(
+                self.engine, submission.username, submission.course, submission.lesson
+            )
+            if s.status == subs.GRADED and s.id != submission.id
+        ]
+        hand = hand_grades.saved(self.engine, [s.id for s in earlier])
+
+        def value(s: subs.Submission) -> float:
+            return hand[s.id].score if s.id in hand else (s.score or 0)
+
+        best = max(earlier, key=lambda s: (value(s), s.attempt), default=None)
+        # Among equals the newest stays, unless the trainer already graded the older one.
+        if best is None or value(best) < score or (value(best) == score and best.id not in hand):
             return
         log.info("gradebook: restoring attempt %s (better than %s)", best.attempt, score)
         self.grading.autograde(
-            best.course,
-            best.lesson,
-            best.username,
-            nbformat.reads(best.notebook, as_version=4),
-            best.submitted_at,
+            *args, nbformat.reads(best.notebook, as_version=4), best.submitted_at
         )
+        hand_grades.clear(self.grading.db_url, *args)
+        if best.id in hand:
+            hand_grades.apply(self.grading.db_url, *args, hand[best.id])
 
     def _heartbeat(self, submission: subs.Submission, done: threading.Event) -> None:
         interval = self.lease.total_seconds() / 4

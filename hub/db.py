@@ -40,7 +40,7 @@ def engine_for(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     # Import the modules that define tables so `metadata` knows them all.
-    from naikkelas.grading import certificates, progress, submissions  # noqa: F401
+    from naikkelas.grading import certificates, hand_grades, progress, submissions  # noqa: F401
 
     from . import accounts, preferences, profiles  # noqa: F401
 

@@ -55,14 +55,14 @@ def db_url(request, tmp_path):
     return f"{pg.url}&options=-csearch_path%3D{schema}"
 
 
-def release(tmp_path, db_url, prelude="", cell_timeout=20):
+def release(tmp_path, db_url, prelude="", cell_timeout=20, lesson=LESSON, key=KEY):
     folder = tmp_path / "courses" / "kursus"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "course.yml").write_text("title: Kursus\norder: 1\n")
     nb = new_notebook(metadata={"naikkelas": {"title": "Uji", "minutes": 2}})
     nb.cells = [
-        new_code_cell(LESSON.format(prelude=prelude)),
-        new_code_cell(KEY),
+        new_code_cell(lesson.format(prelude=prelude)),
+        new_code_cell(key),
         new_code_cell("lesson.show()"),
     ]
     nbformat.write(nb, folder / "01-uji.ipynb")
