@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -55,14 +56,24 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
     raise TimeoutError(f"timed out after {timeout}s waiting for {what} (last error: {last_error})")
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port_block(size: int) -> int:
-    """A port P such that P..P+size-1 are free on loopback (proxy, proxy API, hub)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + size >= 65535:
-            continue
+    """A port P such that P..P+size-1 are free on loopback (proxy, proxy API, hub, services).
+
+    Chosen below the kernel's ephemeral range: a port the OS hands out for outgoing connections
+    (a browser's, a test client's) could be taken again by one of them before the hub binds it,
+    and a busy machine makes that likely."""
+    low, _high = _ephemeral_range()
+    rng = random.Random()
+    for _ in range(500):
+        base = rng.randrange(10000, max(10001, low - size))
         ok = True
         for port in range(base, base + size):
             with socket.socket() as s:
