@@ -77,7 +77,9 @@ def _local_date(series: pd.Series) -> pd.Series:
 def _read(engine: Engine, query) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        keys = list(result.keys())
+        columns = list(zip(*result.fetchall(), strict=True)) or [()] * len(keys)
+    return pd.DataFrame({key: list(values) for key, values in zip(keys, columns, strict=True)})
 
 
 def released_courses(engine: Engine, released_root: Path | None) -> pd.DataFrame:
@@ -86,18 +88,26 @@ def released_courses(engine: Engine, released_root: Path | None) -> pd.DataFrame
     (cohort "*")."""
     rows = []
     if released_root is not None and Path(released_root).is_dir():
-        from .courses import CourseError, list_courses
+        from .courses import COURSE_FILE, CourseError, read_course
 
+        read: dict[Path, object] = {}  # cohorts may share one released copy (linked)
         for cohort_dir in sorted(Path(released_root).iterdir()):
             if not cohort_dir.is_dir() or cohort_dir.name.startswith("."):
                 continue
-            try:
-                courses = list_courses(cohort_dir)
-            except CourseError:
-                continue
-            for course in courses:
+            for folder in sorted(cohort_dir.iterdir()):
+                if folder.name.startswith(".") or not (folder / COURSE_FILE).is_file():
+                    continue
+                real = folder.resolve()
+                if real not in read:
+                    try:
+                        read[real] = read_course(folder)
+                    except CourseError:
+                        read[real] = None
+                course = read[real]
+                if course is None:
+                    continue
                 rows += [
-                    (cohort_dir.name, course.slug, course.title, lesson.slug)
+                    (cohort_dir.name, folder.name, course.title, lesson.slug)
                     for lesson in course.lessons
                 ]
     else:
@@ -129,9 +139,9 @@ def _gradebook_scores(engine: Engine) -> pd.DataFrame:
         .group_by(SubmittedAssignment.student_id, Assignment.name)
     )
     frame = _read(engine, query)
-    parts = frame["assignment"].str.split(SEPARATOR, n=1, expand=True)
     if frame.empty:
-        parts = pd.DataFrame(columns=[0, 1])
+        return pd.DataFrame(columns=["username", "course", "lesson", "score"])
+    parts = frame["assignment"].str.split(SEPARATOR, n=1, expand=True).reindex(columns=[0, 1])
     frame["course"], frame["lesson"] = parts[0], parts[1]
     frame["score"] = _percent(frame["score"], frame["max_score"])
     return frame.dropna(subset=["lesson"])[["username", "course", "lesson", "score"]]
