@@ -9,7 +9,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .report_export import (
@@ -25,7 +25,6 @@ from .report_export import (
 
 HEAD_FILL = PatternFill("solid", fgColor="1F5C99")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
-THIN = Side(style="thin", color="BBBBBB")
 CHART_ROWS = 20  # groups in the summary chart (the largest)
 SHEET_NAMES = {
     "kota": "Per kota", "kecamatan": "Per kecamatan", "kelurahan": "Per kelurahan",
@@ -46,7 +45,6 @@ def _write_table(ws, table: pd.DataFrame, first_row: int) -> int:
     for r, row in enumerate(shown.itertuples(index=False, name=None), start=first_row + 1):
         for c, (name, value) in enumerate(zip(columns, row, strict=True), start=1):
             cell = ws.cell(r, c, value)
-            cell.border = Border(bottom=THIN)
             if name in formats:
                 cell.number_format = formats[name]
             if value == SUPPRESSED:

@@ -335,6 +335,10 @@ def seed(
             population.activity(person, block["track"], rows)
         students = sorted({who for who, *_ in rows["gradebook"]})
         with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # Random-keyed indexes (nbgrader's uuid ids) need more than the default 2 MB page
+                # cache, or inserts slow to a crawl as the database grows.
+                conn.exec_driver_sql("PRAGMA cache_size=-131072")
             insert_many(conn, accounts_table, accounts)
             insert_many(conn, profiles_table, profiles)
             progress.insert_many(conn, rows["events"], rows["states"])
