@@ -466,8 +466,8 @@ def hardest_questions(
     engine: Engine, course: str, filters: Filters = Filters(), facts: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
-    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Pass
-    `facts` (from `load_facts`) to apply filters on learners' groups."""
+    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Filters on
+    learners' groups use `facts` (from `load_facts`; loaded here when not given)."""
     e = events_table
     answers = _read(
         engine,
@@ -482,6 +482,8 @@ def hardest_questions(
         .group_by(e.c.username, e.c.lesson, e.c.question),
     )
     columns = ["course", "lesson", "question", "attempts", "learners", "wrong_rate"]
+    if facts is None and (any(filters.active().values()) or filters.since or filters.until):
+        facts = load_facts(engine)
     if facts is not None:
         if funnel(facts, filters)["enrolled"] is None:
             return pd.DataFrame(columns=columns)

@@ -194,3 +194,16 @@ def test_the_command_writes_each_format_and_refuses_bad_input(seeded, tmp_path):
         locked.mkdir(mode=0o500)
         assert run_cli(*data, "-o", str(locked / "x.csv")).returncode == 1
     assert run_cli(*data).returncode == 2  # no -o
+
+
+def test_hardest_questions_come_from_recorded_answers_of_five_or_more_learners(seeded, facts):
+    engine = engine_for(seeded.naikkelas_db_url)
+    hardest = reports.hardest_questions(engine, COURSE)
+    assert len(hardest) >= 3
+    assert (hardest["learners"] >= reports.MIN_GROUP).all()
+    assert list(hardest["wrong_rate"]) == sorted(hardest["wrong_rate"], reverse=True)
+    assert 0 < hardest["wrong_rate"].iloc[0] <= 1
+    women = reports.hardest_questions(engine, COURSE, reports.Filters(gender=("P",)), facts)
+    both = hardest.set_index(["lesson", "question"])["learners"]
+    for row in women.itertuples():
+        assert row.learners <= both[(row.lesson, row.question)]
