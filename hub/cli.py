@@ -44,6 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         ip=args.ip,
         port=args.port,
         demo=args.demo,
+        demo_synthetic_learners=args.synthetic_learners,
         courses_dir=args.courses_dir,
         public_dir=args.public_dir,
     )
@@ -65,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="start the whole platform on this machine")
     _global_options(p)
     p.add_argument("--demo", action="store_true", help="seed demo accounts and bundled courses")
+    p.add_argument(
+        "--synthetic-learners",
+        type=int,
+        default=300,
+        metavar="N",
+        help="with --demo, also seed N synthetic learners for the reports (default 300; 0: none)",
+    )
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument(

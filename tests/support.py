@@ -98,8 +98,12 @@ class HubProcess:
         user: str | None = None,
         courses_dir: Path | None = None,
         extra_env: dict | None = None,
+        synthetic_learners: int = 0,
     ):
         self.data_dir = Path(data_dir)
+        # `make run`'s demo seeds 300 synthetic learners for the reports; tests that need them
+        # ask for them, the others start faster without.
+        self.synthetic_learners = synthetic_learners
         self.port = port
         self.demo = demo
         self.user = user
@@ -128,7 +132,7 @@ class HubProcess:
             str(self.courses_dir),
         ]
         if self.demo:
-            cmd.append("--demo")
+            cmd += ["--demo", "--synthetic-learners", str(self.synthetic_learners)]
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         return cmd
