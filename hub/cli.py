@@ -13,6 +13,7 @@ from .cli_audit import add_audit_commands
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
 from .cli_deploy import add_deploy_commands
+from .cli_learner import add_learner_commands
 from .cli_qris import add_qris_commands
 from .cli_roster import add_roster_commands
 from .settings import Settings
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_deploy_commands(sub)
     add_roster_commands(sub, _global_options)
     add_audit_commands(sub, _global_options)
+    add_learner_commands(sub, _global_options)
     return parser
 
 
