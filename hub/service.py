@@ -56,6 +56,7 @@ from .db import engine_for
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
+from .trainer_pins import pin_routes
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 16 * 1024
@@ -406,6 +407,8 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
                 web.StaticFileHandler,
                 {"path": str(Path(__file__).parent / "static")},
             ),
+            # Before the cohort view's kelas/<cohort>/<course>, which would take .../peserta.
+            *pin_routes(prefix, args),
             *trainer_routes(prefix, args),
             *certificate_handlers(prefix, args),
         ],
