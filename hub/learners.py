@@ -46,6 +46,7 @@ CATEGORIES = {
     "nk_submissions": "submissions",
     "nk_certificates": "certificates",
     "nk_preferences": "preferences",
+    "nk_data_notice": "data_notice",
 }
 NEVER_EXPORTED = {"secret_hash"}
 KEPT_ANONYMOUS = "nk_certificates"

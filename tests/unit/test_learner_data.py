@@ -20,7 +20,7 @@ from naikkelas.grading import certificates as certs
 from naikkelas.grading import progress
 from naikkelas.grading import submissions as subs
 from naikkelas.grading.gradebook import assignment_id, ensure_gradebook
-from naikkelas.hub import audit, learners
+from naikkelas.hub import audit, data_notice, learners
 from naikkelas.hub.accounts import Role, upsert_account, verify_secret
 from naikkelas.hub.cli import main
 from naikkelas.hub.db import engine_for
@@ -89,6 +89,7 @@ def seed_learner(settings, engine, tmp_path, surname: str) -> tuple[str, str]:
     course = make_course(tmp_path / f"released-{surname}")
     certs.issue(engine, username, course, name, ISSUER)
     set_preferences(engine, username, {"large_text": True})
+    data_notice.acknowledge(engine, username)
     home = settings.homes_path / username
     home.mkdir(parents=True)
     (home / "catatan.txt").write_text(name)
@@ -127,6 +128,7 @@ def test_export_holds_every_kind_of_data_and_no_secret(platform, tmp_path):
     assert json.loads(data["submissions"][0]["notebook"])["by"] == name
     assert data["certificates"][0]["display_name"] == name
     assert data["preferences"]["large_text"] is True
+    assert data["data_notice"][0]["version"] == data_notice.VERSION
     (graded,) = data["gradebook"]["submissions"]
     assert graded["assignment"] == assignment_id(COURSE, LESSON)
     assert graded["notebooks"][0]["comments"][0]["manual"] == f"Bagus sekali, {name}!"
