@@ -59,6 +59,7 @@ from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
 from .trainer_pins import pin_routes
+from .trainer_roster import roster_routes
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 16 * 1024
@@ -413,6 +414,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             ),
             # Before the cohort view's kelas/<cohort>/<course>, which would take .../peserta.
             *pin_routes(prefix, args),
+            *roster_routes(prefix, args),
             *trainer_routes(prefix, args),
             *certificate_handlers(prefix, args),
         ],
