@@ -59,7 +59,7 @@ def _confirm(username: str, name: str, cohort: str) -> bool:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from .accounts import get_account, normalize_username
+    from .accounts import Role, get_account, normalize_username
     from .audit import cli_actor
     from .cli import settings_from
     from .cli_certificates import _engine
@@ -74,6 +74,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
     account = get_account(engine, username)
     if account is None:
         return _fail(f"no account {username!r}")
+    if account.role is not Role.LEARNER:
+        return _fail(f"{username} is a {account.role.value} account, not a learner (peserta)")
     hub = HubUsers(
         args.hub_url,
         token=args.hub_token or os.environ.get("JUPYTERHUB_API_TOKEN", ""),

@@ -267,6 +267,8 @@ def test_cli_export_and_erase_with_the_hub_stopped(platform, tmp_path, capsys, m
         (["export", "tidakada", "-o", "x.json"], "no account 'tidakada'"),
         (["export", "admin", "-o", "/nonexistent/x.json"], "folder /nonexistent is missing"),
         (["export", "admin", "-o", "x.json"], "admin is a admin account, not a learner"),
+        (["erase", "admin", "--yes"], "admin is a admin account, not a learner"),
+        (["erase", "tidakada", "--yes"], "no account 'tidakada'"),
     ],
 )
 def test_cli_bad_input_exits_1_with_one_line(
