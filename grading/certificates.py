@@ -31,6 +31,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text, select, u
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from naikkelas.hub.audit import record
 from naikkelas.hub.db import as_utc, metadata
 
 from .courses import Course, CourseError, read_course
@@ -44,6 +45,9 @@ MAX_REASON = 500
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 VALID, REVOKED, UNKNOWN = "valid", "revoked", "unknown"
+# The revocation reason of a certificate whose learner was erased (`naikkelas.hub.learners`):
+# the row stays as an anonymous count, without name or username.
+ERASED_REASON = "erased at the learner's request"
 
 certificates_table = Table(
     "nk_certificates",
@@ -274,6 +278,7 @@ def revoke(
     *,
     allow_new: bool = False,
     now: datetime | None = None,
+    actor: str = "system",
 ) -> Certificate:
     """Revoke a certificate, saying why. With `allow_new` the learner's next download issues a
     new certificate (also accepted for an already revoked one, to allow that later)."""
@@ -300,6 +305,17 @@ def revoke(
             ).rowcount
         else:
             done = 0
+        if done:
+            record(
+                conn,
+                actor,
+                "certificate_revoke",
+                found.username,
+                code=found.code,
+                course=found.course,
+                reason=reason,
+                allow_new=allow_new,
+            )
     if not done:
         revoked_on = (found.revoked_at or datetime.now(UTC)).date().isoformat()
         raise CertificateError(f"already revoked on {revoked_on}")

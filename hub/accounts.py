@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime, String, Table, select
 from sqlalchemy.engine import Connection, Engine
 
+from .audit import record
 from .db import metadata
 
 
@@ -97,11 +98,13 @@ def write_account(
     secret_hash: str | None = None,
     display_name: str | None = None,
     cohort: str | None = None,
+    actor: str = "system",
 ) -> None:
     """Create or update one account inside the caller's transaction.
 
     A new account needs `secret_hash` (from `hash_secret`); on an existing one, fields left as
-    None keep their stored value, so a profile update never touches the secret."""
+    None keep their stored value, so a profile update never touches the secret. A change of an
+    existing account's role is written to the audit log (as done by `actor`)."""
     username = check_username(normalize_username(username))
     now = datetime.now(UTC)
     values = {"role": Role(role).value, "updated_at": now}
@@ -113,10 +116,12 @@ def write_account(
         if value is not None:
             values[column] = value
     exists = conn.execute(
-        select(accounts_table.c.username).where(accounts_table.c.username == username)
+        select(accounts_table.c.role).where(accounts_table.c.username == username)
     ).first()
     if exists:
         conn.execute(accounts_table.update().where(accounts_table.c.username == username), values)
+        if exists.role != values["role"]:
+            record(conn, actor, "role_change", username, old=exists.role, new=values["role"])
         return
     if secret_hash is None:
         raise AccountError(f"A new account needs a secret: {username}")
@@ -135,6 +140,7 @@ def upsert_account(
     display_name: str = "",
     cohort: str = "",
     pin_length: int = 6,
+    actor: str = "system",
 ) -> Account:
     """Create or update an account; the secret is hashed before it is stored."""
     username = check_username(normalize_username(username))
@@ -148,6 +154,7 @@ def upsert_account(
             secret_hash=secret_hash,
             display_name=display_name,
             cohort=cohort,
+            actor=actor,
         )
     return Account(username, role, display_name, cohort)
 

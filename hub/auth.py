@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from traitlets import Unicode, default
 
 from .accounts import Role, get_account, normalize_username, verify_secret
+from .audit import login_attempt
 from .db import engine_for
 from .profiles import record_login
 
@@ -60,6 +61,10 @@ class NaikKelasAuthenticator(Authenticator):
         engine = engine_for(self.db_url)
         # Argon2 is deliberately slow: keep it off the event loop.
         account = await asyncio.to_thread(verify_secret, engine, username, secret)
+        try:
+            await asyncio.to_thread(login_attempt, engine, username, account is not None)
+        except SQLAlchemyError as e:
+            self.log.warning("Could not write the login of %r to the audit log: %s", username, e)
         if account is None:
             self.log.warning("Failed login for %r", username)
             return None

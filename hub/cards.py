@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from .accounts import Role, accounts_table, hash_secret, write_account
+from .audit import record
 from .profiles import profiles_table
 
 DEFAULT_HUB_URL = "http://127.0.0.1:8000/"
@@ -113,6 +114,8 @@ def reset_pins(
     pin_length: int = 6,
     spare_logged_in: bool = True,
     before_commit=None,
+    actor: str = "system",
+    via: str = "cards",
 ) -> list[Card]:
     """Give each learner a new PIN in one transaction; `before_commit(cards)` runs inside it.
     With `spare_logged_in`, a learner who logged in since being chosen is left out."""
@@ -133,6 +136,7 @@ def reset_pins(
             cards = [c for c in cards if c.username not in since]
         for card in cards:
             write_account(conn, card.username, Role.LEARNER, secret_hash=hashes[card.username])
+            record(conn, actor, "pin_reset", card.username, cohort=cohort, via=via)
         if before_commit is not None and cards:
             before_commit(cards)
     return cards

@@ -9,10 +9,12 @@ import argparse
 import os
 import sys
 
+from .cli_audit import add_audit_commands
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
 from .cli_demo import add_demo_commands
 from .cli_deploy import add_deploy_commands
+from .cli_learner import add_learner_commands
 from .cli_qris import add_qris_commands
 from .cli_report import add_report_commands
 from .cli_roster import add_roster_commands
@@ -94,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_commands(sub, _global_options)
     add_report_commands(sub, _global_options)
     add_roster_commands(sub, _global_options)
+    add_audit_commands(sub, _global_options)
+    add_learner_commands(sub, _global_options)
     return parser
 
 

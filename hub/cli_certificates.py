@@ -61,11 +61,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     from naikkelas.grading import certificates as certs
 
+    from .audit import cli_actor
+
     engine = _engine(args)
     if engine is None:
         return 1
     try:
-        certificate = certs.revoke(engine, args.code, args.reason, allow_new=args.allow_new)
+        certificate = certs.revoke(
+            engine, args.code, args.reason, allow_new=args.allow_new, actor=cli_actor()
+        )
     except certs.CertificateError as e:
         return _fail(str(e))
     print(f"revoked: {_describe(certificate)}")

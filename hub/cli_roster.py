@@ -13,6 +13,8 @@ import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from .audit import cli_actor
+
 
 def _fail(reason: str) -> int:
     print(f"naikkelas: {reason}", file=sys.stderr)
@@ -91,6 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             pin_length=settings.pin_length,
             before_commit=write_cards,
             progress=_progress("hashing new PINs"),
+            actor=cli_actor(),
         )
     except (RosterError, CardsError, OSError) as e:
         pending.discard()
@@ -159,6 +162,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
             pin_length=settings.pin_length,
             spare_logged_in=not args.username,
             before_commit=write,
+            actor=cli_actor(),
         )
     except (CardsError, OSError) as e:
         pending.discard()

@@ -42,7 +42,7 @@ def engine_for(url: str) -> Engine:
     # Import the modules that define tables so `metadata` knows them all.
     from naikkelas.grading import certificates, hand_grades, progress, submissions  # noqa: F401
 
-    from . import accounts, preferences, profiles  # noqa: F401
+    from . import accounts, audit, data_notice, preferences, profiles  # noqa: F401
 
     metadata.create_all(engine)
     return engine

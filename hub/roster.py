@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from .accounts import Role, accounts_table, hash_secret, write_account
+from .audit import record
 from .profiles import PROFILE_FIELDS, age_group, profiles_table
 from .roster_read import AGE_FIELDS, LearnerRow, RosterError, RowProblem, fold, read_roster
 
@@ -294,6 +295,7 @@ def apply_import(
     pin_length: int = 6,
     before_commit: Callable[[list[tuple[PlannedLearner, str]]], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    actor: str = "system",
 ) -> ImportResult:
     """Write a problem-free plan in one transaction. New learners get random PINs, hashed
     before the transaction starts. `before_commit(new learners with their PINs)` runs inside
@@ -347,6 +349,17 @@ def apply_import(
                         username=p.username, **p.profile, created_at=now, updated_at=now
                     )
                 )
+        counts = plan.counts()
+        record(
+            conn,
+            actor,
+            "roster_import",
+            file=plan.path.name,
+            cohorts=sorted(counts),
+            created=sum(c["create"] for c in counts.values()),
+            updated=sum(c["update"] for c in counts.values()),
+            unchanged=sum(c["unchanged"] for c in counts.values()),
+        )
         if before_commit is not None:
             before_commit([(p, pins[p.username]) for p in creates])
     return ImportResult(created=pins, counts=plan.counts())

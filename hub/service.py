@@ -21,6 +21,8 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
                                                      at start; see naikkelas.hub.learner.start)
     GET  api/preferences                             large text, high contrast (all devices)
     POST api/preferences                             {"large_text": bool, "high_contrast": bool}
+    GET  api/data-notice                             whether the learner read the data notice
+    POST api/data-notice                             "Saya mengerti" (see naikkelas.hub.data_notice)
 
 and certificates (`naikkelas.hub.service_certificates`):
 
@@ -56,6 +58,8 @@ from .db import engine_for
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
+from .trainer_pins import pin_routes
+from .trainer_roster import roster_routes
 
 EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 16 * 1024
@@ -383,6 +387,7 @@ class HealthHandler(web.RequestHandler):
 
 
 def make_app(settings: Settings, prefix: str) -> web.Application:
+    from .data_notice import notice_handler
     from .service_certificates import certificate_handlers
 
     keys = KeyStore(settings.source_path)
@@ -399,6 +404,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, "api/progress"), OverviewHandler, args),
             (url_path_join(prefix, "api/released"), ReleasedHandler, args),
             (url_path_join(prefix, "api/preferences"), PreferencesHandler, args),
+            (url_path_join(prefix, "api/data-notice"), notice_handler(), args),
             # Trainers' pages: browser login through the hub (OAuth), cookies, role checks.
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (
@@ -406,6 +412,9 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
                 web.StaticFileHandler,
                 {"path": str(Path(__file__).parent / "static")},
             ),
+            # Before the cohort view's kelas/<cohort>/<course>, which would take .../peserta.
+            *pin_routes(prefix, args),
+            *roster_routes(prefix, args),
             *trainer_routes(prefix, args),
             *certificate_handlers(prefix, args),
         ],

@@ -143,6 +143,7 @@ class VerifyPageHandler(web.RequestHandler):
                 "course": certificate.certificate_name,
                 "date": indonesian_date(certificate.issued_at, self.nk.timezone),
                 "issuer": certificate.issuer,
+                "erased": certificate.revoked_reason == certs.ERASED_REASON,
             }
         self.set_status({certs.VALID: 200, certs.REVOKED: 410}.get(status, 404))
         self.set_header("Content-Type", "text/html; charset=utf-8")

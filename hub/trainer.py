@@ -10,6 +10,8 @@ credentials; these pages read the database inside the service.
     GET pelatih/kelas/<cohort>/<course>        the cohort view (refreshes itself every 5 s)
     GET pelatih/api/kelas/<cohort>/<course>    the same data as JSON
     POST pelatih/buka/<course>                 release a course of the library to one's cohort
+
+PIN reset pages are in `trainer_pins` (same handler base, same checks).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from tornado import web
 from .handlers import (
     CertificateHandler,
     CourseHomeHandler,
+    DataNoticeHandler,
     KernelAliveHandler,
     PreferencesFormHandler,
     RefusedHandler,
@@ -45,6 +46,7 @@ def _load_jupyter_server_extension(serverapp):
     handlers += [
         (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
         (url_path_join(base_url, "/naikkelas/tampilan"), PreferencesFormHandler),
+        (url_path_join(base_url, "/naikkelas/data-saya"), DataNoticeHandler),
         (
             url_path_join(base_url, r"/naikkelas/sertifikat/([A-Za-z0-9][A-Za-z0-9_.-]{0,99})"),
             CertificateHandler,

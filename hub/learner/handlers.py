@@ -90,10 +90,13 @@ class CourseHomeHandler(JupyterHandler):
         }
         user = self.current_user
         display_name = os.environ.get("NAIKKELAS_DISPLAY_NAME", "")
-        progress, preferences = await asyncio.gather(
+        progress, preferences, notice = await asyncio.gather(
             learner_progress(self.log) if courses else asyncio.sleep(0, {}),
             learner_preferences(self.log),
+            _from_service(self.log, "api/data-notice"),
         )
+        if self.get_query_argument("data", "") == "gagal":
+            problem = problem or "Belum tersimpan. Tekan “Saya mengerti” sekali lagi."
         if self.get_query_argument("tampilan", "") == "gagal":
             problem = problem or "Pengaturan tampilan belum tersimpan. Coba lagi."
         # Lessons left per course; a course with none left offers its certificate.
@@ -112,6 +115,9 @@ class CourseHomeHandler(JupyterHandler):
             preferences=preferences,
             settings=SETTINGS,
             preferences_url=url_path_join(base_url, "naikkelas/tampilan"),
+            # Shown until acknowledged; not when the service cannot say (it shows next time).
+            show_notice=notice is not None and notice.get("acknowledged") is False,
+            notice_url=url_path_join(base_url, "naikkelas/data-saya"),
             xsrf=self.xsrf_token.decode(),
             lessons_url=lessons_url,
             problem=problem,
@@ -139,6 +145,28 @@ class PreferencesFormHandler(JupyterHandler):
             raise web.HTTPError(400, "Pengaturan tampilan tidak dikenal.")
         saved = await _from_service(self.log, "api/preferences", changes)
         self.redirect(home if saved is not None else f"{home}?tampilan=gagal", status=303)
+
+
+class DataNoticeHandler(JupyterHandler):
+    """The data notice: GET reads it again (any time); POST is its "Saya mengerti" button,
+    kept by the NaikKelas service for every device, then back to the course home."""
+
+    @web.authenticated
+    def get(self):
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            _templates.get_template("data_notice.html").render(
+                home_url=url_path_join(self.base_url, "naikkelas"),
+                static_url=url_path_join(self.base_url, "naikkelas/static"),
+                preferences=dict.fromkeys(SETTINGS, False),
+            )
+        )
+
+    @web.authenticated
+    async def post(self):
+        home = url_path_join(self.base_url, "naikkelas")
+        saved = await _from_service(self.log, "api/data-notice", {})
+        self.redirect(home if saved is not None else f"{home}?data=gagal", status=303)
 
 
 class KernelAliveHandler(JupyterHandler):
