@@ -207,6 +207,24 @@ def current(engine: Engine, username: str, course: str) -> Certificate | None:
     return _row(row) if row is not None else None
 
 
+def certificate_row(
+    username: str, course: Course, display_name: str, issuer: str, now: datetime | None = None
+) -> dict:
+    """A new certificate's row, as `issue` writes it (with a fresh code)."""
+    return {
+        "code": new_code(),
+        "username": username,
+        "course": course.slug,
+        "display_name": (display_name or username)[:200],
+        "course_title": course.title[:300],
+        "certificate_name": (course.certificate_name or course.title)[:300],
+        "hours": hours_for(course.minutes),
+        "issuer": issuer[:200],
+        "issued_at": now or datetime.now(UTC),
+        "current_for": _slot(username, course.slug),
+    }
+
+
 def issue(
     engine: Engine,
     username: str,
@@ -221,18 +239,7 @@ def issue(
         existing = current(engine, username, course.slug)
         if existing is not None:
             return existing
-        values = {
-            "code": new_code(),
-            "username": username,
-            "course": course.slug,
-            "display_name": (display_name or username)[:200],
-            "course_title": course.title[:300],
-            "certificate_name": (course.certificate_name or course.title)[:300],
-            "hours": hours_for(course.minutes),
-            "issuer": issuer[:200],
-            "issued_at": now or datetime.now(UTC),
-            "current_for": _slot(username, course.slug),
-        }
+        values = certificate_row(username, course, display_name, issuer, now)
         try:
             with engine.begin() as conn:
                 conn.execute(certificates_table.insert().values(**values))

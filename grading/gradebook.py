@@ -213,6 +213,123 @@ def learner_grades(db_url: str, username: str) -> dict[tuple[str, str], dict]:
     return grades
 
 
+def assignment_layout(conn, course: str) -> dict[str, list[tuple[str, list, list]]]:
+    """For `add_graded_many`: assignment name -> [(notebook id, [(grade cell id, max score)],
+    [solution and task cell ids])] of every lesson of `course` in the gradebook."""
+    from nbgrader.api import Assignment, BaseCell, GradeCell, Notebook, SolutionCell, TaskCell
+    from sqlalchemy import select
+
+    layout: dict[str, dict[str, tuple[list, list]]] = {}
+    rows = conn.execute(
+        select(Assignment.name, Notebook.id, BaseCell.id, BaseCell.type)
+        .join(Notebook, Notebook.assignment_id == Assignment.id)
+        .join(BaseCell, BaseCell.notebook_id == Notebook.id)
+        .where(Assignment.name.like(f"{course}{SEPARATOR}%"))
+        .order_by(Assignment.name, Notebook.name, BaseCell.name)
+    ).all()
+    grade_max = dict(conn.execute(select(GradeCell.id, GradeCell.max_score)).all())
+    task_max = dict(conn.execute(select(TaskCell.id, TaskCell.max_score)).all())
+    solutions = set(conn.execute(select(SolutionCell.id)).scalars())
+    for name, notebook_id, cell_id, _type in rows:
+        grades, comments = layout.setdefault(name, {}).setdefault(notebook_id, ([], []))
+        if cell_id in grade_max:
+            grades.append((cell_id, grade_max[cell_id]))
+        if cell_id in task_max:
+            grades.append((cell_id, task_max[cell_id]))
+        if cell_id in solutions or cell_id in task_max:
+            comments.append(cell_id)
+    return {
+        name: [(nb, grades, comments) for nb, (grades, comments) in notebooks.items()]
+        for name, notebooks in layout.items()
+    }
+
+
+def add_graded_many(conn, layout: dict, students: list[str], graded: list[tuple]) -> None:
+    """Write many autograded submissions into nbgrader's gradebook, in the caller's transaction,
+    with the rows nbgrader's `Gradebook.add_submission` and autograde leave: a submitted
+    assignment, its notebooks, a grade per grade cell (auto score = `fraction` of the cell's
+    points) and an empty comment per solution cell. `graded` holds (student, assignment name,
+    timestamp, fraction); `students` are new to the gradebook. Ids derive from the student and
+    assignment, so a submission is written once. For `naikkelas demo seed`."""
+    import hashlib
+
+    from nbgrader.api import (
+        Assignment,
+        Comment,
+        Grade,
+        Student,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+    from sqlalchemy import select
+
+    from naikkelas.hub.db import insert_many
+
+    def uid(*parts: str) -> str:
+        return hashlib.md5("/".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+    ids = dict(conn.execute(select(Assignment.name, Assignment.id)).all())
+    submitted, notebooks, grades, comments = [], [], [], []
+    for student, name, timestamp, fraction in graded:
+        sa = uid(student, name)
+        submitted.append(
+            {
+                "id": sa,
+                "assignment_id": ids[name],
+                "student_id": student,
+                "timestamp": timestamp,
+                "extension": None,
+            }
+        )
+        for notebook_id, grade_cells, comment_cells in layout[name]:
+            sn = uid(sa, notebook_id)
+            notebooks.append(
+                {
+                    "id": sn,
+                    "assignment_id": sa,
+                    "notebook_id": notebook_id,
+                    "flagged": False,
+                    "late_submission_penalty": None,
+                }
+            )
+            for cell_id, max_score in grade_cells:
+                grades.append(
+                    {
+                        "id": uid(sn, cell_id, "g"),
+                        "notebook_id": sn,
+                        "cell_id": cell_id,
+                        "auto_score": round(float(fraction) * max_score, 4),
+                        "manual_score": None,
+                        "extra_credit": None,
+                        "needs_manual_grade": False,
+                    }
+                )
+            comments += [
+                {
+                    "id": uid(sn, cell_id, "c"),
+                    "notebook_id": sn,
+                    "cell_id": cell_id,
+                    "auto_comment": None,
+                    "manual_comment": None,
+                }
+                for cell_id in comment_cells
+            ]
+    for table, rows in (
+        (
+            Student,
+            [
+                {"id": s, "first_name": None, "last_name": None, "email": None, "lms_user_id": None}
+                for s in students
+            ],
+        ),
+        (SubmittedAssignment, submitted),
+        (SubmittedNotebook, notebooks),
+        (Grade, grades),
+        (Comment, comments),
+    ):
+        insert_many(conn, table.__table__, rows)
+
+
 def _copy_assets(course_dir: Path, target: Path) -> None:
     for asset in course_dir.rglob("*"):
         if asset.is_file() and asset.suffix.lower() in ASSET_SUFFIXES:

@@ -97,13 +97,17 @@ def _load(conn: Connection, username: str, course: str, lesson: str) -> LessonSt
     return LessonState(row.step, json.loads(row.answers), bool(row.finished))
 
 
-def _save(conn: Connection, username: str, course: str, lesson: str, state: LessonState, new: bool):
-    values = {
+def _state_values(state: LessonState, updated_at: datetime | None = None) -> dict:
+    return {
         "step": state.step,
         "answers": json.dumps(state.answers, ensure_ascii=False),
         "finished": state.finished,
-        "updated_at": _now(),
+        "updated_at": updated_at or _now(),
     }
+
+
+def _save(conn: Connection, username: str, course: str, lesson: str, state: LessonState, new: bool):
+    values = _state_values(state)
     if new:
         conn.execute(
             state_table.insert(),
@@ -162,18 +166,9 @@ def record(
             _save(conn, username, course, lesson, state, new=existing is None)
             conn.execute(
                 events_table.insert(),
-                {
-                    "event_id": event_id,
-                    "username": username,
-                    "course": course,
-                    "lesson": lesson,
-                    "kind": kind,
-                    "question": question,
-                    "payload": json.dumps(payload or {}, ensure_ascii=False),
-                    "correct": correct,
-                    "points": points,
-                    "created_at": _now(),
-                },
+                event_row(
+                    username, course, lesson, event_id, kind, question, payload, correct, points
+                ),
             )
     except IntegrityError:
         # The same event raced in from a retry: it is recorded once, by the other request.
@@ -181,6 +176,51 @@ def record(
     except NoChange:
         return get_state(engine, username, course, lesson), False
     return state, True
+
+
+def event_row(
+    username: str,
+    course: str,
+    lesson: str,
+    event_id: str,
+    kind: str,
+    question: str | None = None,
+    payload: dict | None = None,
+    correct: bool | None = None,
+    points: float | None = None,
+    created_at: datetime | None = None,
+) -> dict:
+    """One row of the event log, as `record` writes it."""
+    return {
+        "event_id": event_id,
+        "username": username,
+        "course": course,
+        "lesson": lesson,
+        "kind": kind,
+        "question": question,
+        "payload": json.dumps(payload, ensure_ascii=False) if payload else "{}",
+        "correct": correct,
+        "points": points,
+        "created_at": created_at or _now(),
+    }
+
+
+def state_row(
+    username: str, course: str, lesson: str, state: LessonState, updated_at: datetime
+) -> dict:
+    """One row of `nk_lesson_state`, as `record` writes it."""
+    return {"username": username, "course": course, "lesson": lesson} | _state_values(
+        state, updated_at
+    )
+
+
+def insert_many(conn: Connection, events: list[dict], states: list[dict]) -> None:
+    """Write many new events and lesson states (from `event_row`, `state_row`) in the caller's
+    transaction: for bulk loads of learners who have no progress yet (`naikkelas demo seed`)."""
+    from naikkelas.hub.db import insert_many as insert
+
+    insert(conn, events_table, events)
+    insert(conn, state_table, states)
 
 
 def events(engine: Engine, username: str | None = None) -> list[dict]:

@@ -11,6 +11,7 @@ import sys
 
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
+from .cli_demo import add_demo_commands
 from .cli_deploy import add_deploy_commands
 from .cli_qris import add_qris_commands
 from .cli_roster import add_roster_commands
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_courses_commands(sub, _global_options)
     add_certificate_commands(sub, _global_options)
     add_deploy_commands(sub)
+    add_demo_commands(sub, _global_options)
     add_roster_commands(sub, _global_options)
     return parser
 

@@ -46,3 +46,27 @@ def engine_for(url: str) -> Engine:
 
     metadata.create_all(engine)
     return engine
+
+
+def insert_many(conn, table, rows: list[dict]) -> None:
+    """Insert many rows of `table` in one executemany, in the caller's transaction.
+
+    The same statement and column type conversions as `conn.execute(table.insert(), rows)`, without
+    SQLAlchemy's per-row parameter handling (for bulk loads of hundreds of thousands of rows).
+    Every row must have the same keys."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    dialect = conn.dialect
+    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
+    processors = {
+        key: table.c[key].type._cached_bind_processor(dialect)  # noqa: SLF001
+        for key in keys
+    }
+    order = list(compiled.positiontup) if compiled.positional else keys
+
+    def convert(row: dict):
+        values = [processors[key](row[key]) if processors[key] else row[key] for key in order]
+        return tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
+
+    conn.exec_driver_sql(str(compiled), [convert(row) for row in rows])

@@ -98,6 +98,17 @@ def seed_demo(settings: Settings) -> list[str]:
             course.path, settings.released_path, DEMO_COHORT, settings.source_path, grading
         )
         released.append(course.slug)
+    if settings.demo_synthetic_learners > 0:
+        from naikkelas.grading.seed import seed
+
+        result = seed(
+            settings, settings.demo_synthetic_learners, 1, courses_dir=Path(settings.courses_dir)
+        )
+        print(
+            f"Synthetic learners for reports: {result.added + result.existing} "
+            f"in {result.cohorts} cohorts 'sintetis-1-*'",
+            flush=True,
+        )
     return released
 
 

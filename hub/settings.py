@@ -105,6 +105,13 @@ class Settings(Configurable):
 
     demo = Bool(False, help="Seed the demo accounts and courses at start.").tag(config=True)
 
+    demo_synthetic_learners = Integer(
+        300,
+        help="""With `demo`, also seed this many synthetic learners (`naikkelas demo seed`, seed 1,
+        cohorts `sintetis-1-*`, never the demo accounts' cohort) so the officials' reports have
+        data. 0 seeds none.""",
+    ).tag(config=True)
+
     cull_idle_seconds = Integer(
         1800, help="Stop a learner's server after this many seconds without activity."
     ).tag(config=True)

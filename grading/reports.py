@@ -1,0 +1,500 @@
+"""Completion reports for officials: learner-course facts, aggregates, and small-group suppression.
+
+`load_facts` reads NaikKelas's tables and nbgrader's gradebook (same database) into one pandas
+frame, one row per (learner, course released to the learner's cohort). `completion`, `funnel`,
+`weekly` and `hardest_questions` aggregate it; what they return is safe to show an official:
+
+- **Primary suppression.** A group of fewer than `MIN_GROUP` learners shows no figures (None).
+  An average score needs `MIN_GROUP` learners with a score.
+- **Filters cannot be subtracted.** A filtered figure minus the unfiltered one (or two filters that
+  differ by one value) would reveal the learners the filter left out. So a group is suppressed when
+  any piece of it — split by each selected filter value and by "everything the filter leaves out" —
+  holds 1 to 4 learners (see `_small_pieces`).
+- **Complementary suppression.** Totals are always available (`funnel`, or a coarser region), so a
+  lone suppressed group in a line (same values of the other grouping fields, same parent region)
+  could be recovered by subtraction; the next smallest group of that line is suppressed too,
+  repeated until no line has exactly one suppressed group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Engine
+
+from naikkelas.hub.accounts import Role, accounts_table
+from naikkelas.hub.profiles import profiles_table
+
+from .certificates import certificates_table
+from .gradebook import SEPARATOR
+from .progress import events_table, state_table
+from .submissions import GRADED, submissions_table
+
+DIMENSIONS = ("kota", "kecamatan", "kelurahan", "sector", "gender", "age_group", "cohort", "course")
+MIN_GROUP = 5
+TIMEZONE = "Asia/Jakarta"
+# A region is named by its code where the roster gave one: names repeat across kecamatan.
+REGION_CODE_LENGTH = {"kota": 5, "kecamatan": 8, "kelurahan": 13}  # 64.72 / 64.72.01 / …1001
+REGION_PARENT = {"kelurahan": "kecamatan", "kecamatan": "kota"}
+COUNTS = ("enrolled", "started", "finished", "certified")
+REST = "\x00rest"  # the bucket of values a filter leaves out
+
+
+class ReportError(ValueError):
+    """Bad report input (unknown field, bad date range); the message is one English line."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    kota: tuple[str, ...] = ()
+    kecamatan: tuple[str, ...] = ()
+    kelurahan: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    gender: tuple[str, ...] = ()
+    age_group: tuple[str, ...] = ()
+    cohort: tuple[str, ...] = ()
+    course: tuple[str, ...] = ()
+    since: date | None = None  # activity/enrolment range, inclusive, Asia/Jakarta dates
+    until: date | None = None
+
+    def active(self) -> dict[str, tuple[str, ...]]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in DIMENSIONS}
+
+
+# -- loading ----------------------------------------------------------------------------------
+def _local_date(series: pd.Series) -> pd.Series:
+    """UTC timestamps (naive from SQLite, aware from PostgreSQL) as Asia/Jakarta dates."""
+    stamps = pd.to_datetime(series, utc=True)
+    return stamps.dt.tz_convert(TIMEZONE).dt.normalize().dt.tz_localize(None)
+
+
+def _read(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        keys = list(result.keys())
+        columns = list(zip(*result.fetchall(), strict=True)) or [()] * len(keys)
+    return pd.DataFrame({key: list(values) for key, values in zip(keys, columns, strict=True)})
+
+
+def released_courses(engine: Engine, released_root: Path | None) -> pd.DataFrame:
+    """cohort, course, course_title, lesson: what is released to which cohort. Without
+    `released_root`, every course in nbgrader's gradebook counts as released to every cohort
+    (cohort "*")."""
+    rows = []
+    if released_root is not None and Path(released_root).is_dir():
+        from .courses import COURSE_FILE, CourseError, read_course
+
+        read: dict[Path, object] = {}  # cohorts may share one released copy (linked)
+        for cohort_dir in sorted(Path(released_root).iterdir()):
+            if not cohort_dir.is_dir() or cohort_dir.name.startswith("."):
+                continue
+            for folder in sorted(cohort_dir.iterdir()):
+                if folder.name.startswith(".") or not (folder / COURSE_FILE).is_file():
+                    continue
+                real = folder.resolve()
+                if real not in read:
+                    try:
+                        read[real] = read_course(folder)
+                    except CourseError:
+                        read[real] = None
+                course = read[real]
+                if course is None:
+                    continue
+                rows += [
+                    (cohort_dir.name, folder.name, course.title, lesson.slug)
+                    for lesson in course.lessons
+                ]
+    else:
+        from nbgrader.api import Assignment
+
+        for (name,) in _read(engine, select(Assignment.name)).itertuples(index=False):
+            course, _, lesson = name.partition(SEPARATOR)
+            if lesson:
+                rows.append(("*", course, course, lesson))
+    return pd.DataFrame(rows, columns=["cohort", "course", "course_title", "lesson"])
+
+
+def _gradebook_scores(engine: Engine) -> pd.DataFrame:
+    """username, course, lesson, score (0-100) as nbgrader's gradebook holds it now."""
+    from nbgrader.api import Assignment, Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
+
+    query = (
+        select(
+            SubmittedAssignment.student_id.label("username"),
+            Assignment.name.label("assignment"),
+            func.sum(Grade.score).label("score"),
+            func.sum(GradeCell.max_score).label("max_score"),
+        )
+        .select_from(Grade)
+        .join(GradeCell, GradeCell.id == Grade.cell_id)
+        .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .group_by(SubmittedAssignment.student_id, Assignment.name)
+    )
+    frame = _read(engine, query)
+    if frame.empty:
+        return pd.DataFrame(columns=["username", "course", "lesson", "score"])
+    parts = frame["assignment"].str.split(SEPARATOR, n=1, expand=True).reindex(columns=[0, 1])
+    frame["course"], frame["lesson"] = parts[0], parts[1]
+    frame["score"] = _percent(frame["score"], frame["max_score"])
+    return frame.dropna(subset=["lesson"])[["username", "course", "lesson", "score"]]
+
+
+def _percent(score: pd.Series, max_score: pd.Series) -> pd.Series:
+    score, max_score = score.astype(float), max_score.astype(float)
+    return (100 * score / max_score.where(max_score > 0)).astype(float)
+
+
+def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFrame:
+    """One row per (learner, course released to their cohort); see the module and
+    docs/reports.md for the columns. Pass `released_root` (`Settings.released_path`) so only
+    courses released to each cohort count; without it every course of the gradebook does."""
+    from .gradebook import ensure_gradebook
+
+    ensure_gradebook(engine.url.render_as_string(hide_password=False))
+    a, p = accounts_table, profiles_table
+    learners = _read(
+        engine,
+        select(
+            a.c.username,
+            a.c.cohort,
+            a.c.created_at.label("enrolled_at"),
+            *(
+                func.coalesce(p.c[name], "").label(name)
+                for name in ("kota", "kecamatan", "kelurahan", "region_code", "sector")
+            ),
+            func.coalesce(p.c.gender, "").label("gender"),
+            func.coalesce(p.c.age_group, "").label("age_group"),
+        )
+        .select_from(a.outerjoin(p, p.c.username == a.c.username))
+        .where(a.c.role == Role.LEARNER.value),
+    )
+    released = released_courses(engine, released_root)
+    lessons = released[["course", "lesson"]].drop_duplicates()
+    # Per lesson: finished by the course home's rule (state mark, or a submission without state).
+    s = state_table
+    states = _read(
+        engine, select(s.c.username, s.c.course, s.c.lesson, s.c.finished, s.c.updated_at)
+    )
+    t = submissions_table
+    subs = _read(
+        engine,
+        select(
+            t.c.username,
+            t.c.course,
+            t.c.lesson,
+            func.min(t.c.submitted_at).label("submitted_at"),
+            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
+            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
+        ).group_by(t.c.username, t.c.course, t.c.lesson),
+    )
+    key = ["username", "course", "lesson"]
+    per_lesson = states.merge(subs, on=key, how="outer").merge(lessons, on=["course", "lesson"])
+    per_lesson["done"] = per_lesson["finished"].fillna(False).astype(bool) | (
+        per_lesson["updated_at"].isna() & per_lesson["submitted_at"].notna()
+    )
+    per_lesson["done_at"] = per_lesson["submitted_at"].where(
+        per_lesson["submitted_at"].notna(), per_lesson["updated_at"]
+    )
+    per_lesson["done_at"] = pd.to_datetime(per_lesson["done_at"], utc=True).where(
+        per_lesson["done"]
+    )
+    # The grade as the learner sees it: the gradebook's, else the best graded attempt.
+    grades = _gradebook_scores(engine)
+    per_lesson = per_lesson.merge(grades, on=key, how="left")
+    per_lesson["score"] = per_lesson["score"].fillna(
+        _percent(per_lesson["best"], per_lesson["best_max"])
+    )
+    e = events_table
+    first = _read(
+        engine,
+        select(e.c.username, e.c.course, func.min(e.c.created_at).label("started_at")).group_by(
+            e.c.username, e.c.course
+        ),
+    )
+    by_course = per_lesson.groupby(["username", "course"]).agg(
+        lessons_done=("done", "sum"),
+        finished_at=("done_at", "max"),
+        score=("score", "mean"),
+        first_touch=("updated_at", "min"),
+    )
+    c = certificates_table
+    certs = _read(
+        engine,
+        select(c.c.username, c.c.course, func.min(c.c.issued_at).label("certified_at"))
+        .where(c.c.revoked_at.is_(None))
+        .group_by(c.c.username, c.c.course),
+    )
+    titles = released.groupby(["cohort", "course"]).agg(
+        course_title=("course_title", "first"), lessons=("lesson", "nunique")
+    )
+    titles = titles.reset_index()
+    if (released["cohort"] == "*").any():
+        facts = learners.merge(titles.drop(columns="cohort"), how="cross")
+    else:
+        facts = learners.merge(titles, on="cohort")
+    facts = facts.merge(by_course.reset_index(), on=["username", "course"], how="left")
+    facts = facts.merge(first, on=["username", "course"], how="left")
+    facts = facts.merge(certs, on=["username", "course"], how="left")
+    started_at = pd.to_datetime(facts["started_at"], utc=True)
+    facts["started_at"] = started_at.fillna(pd.to_datetime(facts["first_touch"], utc=True))
+    facts["started"] = facts["started_at"].notna() | (facts["lessons_done"].fillna(0) > 0)
+    facts["finished"] = facts["lessons_done"].fillna(0).astype(int) >= facts["lessons"]
+    facts["finished_at"] = pd.to_datetime(facts["finished_at"], utc=True).where(facts["finished"])
+    facts["certified_at"] = pd.to_datetime(facts["certified_at"], utc=True)
+    facts["certified"] = facts["certified_at"].notna()
+    facts["enrolled_at"] = pd.to_datetime(facts["enrolled_at"], utc=True)
+    facts["score"] = facts["score"].astype(float)
+    facts["lessons"] = facts["lessons"].astype(int)
+    columns = [
+        "username", "cohort", "kota", "kecamatan", "kelurahan", "region_code", "sector",
+        "gender", "age_group", "course", "course_title", "lessons", "enrolled_at", "started",
+        "started_at", "finished", "finished_at", "certified", "certified_at", "score",
+    ]  # fmt: skip
+    return facts[columns].sort_values(["username", "course"], ignore_index=True)
+
+
+# -- filtering --------------------------------------------------------------------------------
+def _dimension_values(facts: pd.DataFrame, dimension: str) -> pd.Series:
+    """The values a dimension groups by: regions by their code prefix where there is one."""
+    if dimension in REGION_CODE_LENGTH:
+        code = facts["region_code"].str.slice(0, REGION_CODE_LENGTH[dimension])
+        full = facts["region_code"].str.len() >= REGION_CODE_LENGTH[dimension]
+        return (code + "|" + facts[dimension]).where(full, "|" + facts[dimension])
+    return facts[dimension]
+
+
+def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFrame]:
+    """(rows in the period, the facts as they stood at its end).
+
+    A row is in the period when the learner was enrolled by its end and was enrolled, started,
+    finished or was certified within it; counts are as at the end of the period."""
+    if filters.since is None and filters.until is None:
+        return pd.Series(True, index=facts.index), facts
+    since = pd.Timestamp(filters.since or date.min)
+    until = pd.Timestamp(filters.until or date.max)
+    dates = {name: _local_date(facts[f"{name}_at"]) for name in ("enrolled", *COUNTS[1:])}
+    within = pd.Series(False, index=facts.index)
+    for when in dates.values():
+        within |= (when >= since) & (when <= until)
+    inside = within & (dates["enrolled"] <= until)
+    facts = facts.copy()
+    for name in COUNTS[1:]:
+        facts[name] = facts[name] & (dates[name] <= until)
+    return inside, facts
+
+
+def _selections(facts: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
+    """Per active filter: each row's bucket (its value if selected, else REST)."""
+    buckets = {}
+    for name, chosen in filters.active().items():
+        if chosen:
+            buckets[name] = facts[name].where(facts[name].isin(chosen), REST)
+    return buckets
+
+
+def check_filters(filters: Filters) -> None:
+    if filters.since and filters.until and filters.since > filters.until:
+        raise ReportError(f"--since {filters.since} is after --until {filters.until}")
+
+
+# -- aggregation with suppression ---------------------------------------------------------------
+def _small_pieces(facts, keys: pd.DataFrame, buckets: dict[str, pd.Series]) -> set[tuple]:
+    """Groups (by `keys`) one of whose pieces — split by every filter bucket — has 1 to 4
+    learners: such a piece could be recovered by subtracting two shown figures."""
+    if not buckets:
+        return set()
+    parts = pd.concat([keys, pd.DataFrame(buckets)], axis=1)
+    parts["username"] = facts["username"]
+    counts = parts.groupby(list(parts.columns[:-1]), dropna=False)["username"].nunique()
+    small = counts[(counts > 0) & (counts < MIN_GROUP)]
+    width = keys.shape[1]
+    return {tuple(key[:width]) if isinstance(key, tuple) else () for key in small.index}
+
+
+def _complement(table: pd.DataFrame, by: list[str]) -> None:
+    """Complementary suppression in place: no line holds exactly one suppressed group."""
+    if table.empty:
+        return
+    lines = []
+    for dimension in by:
+        others = [d for d in by if d != dimension]
+        parent = REGION_PARENT.get(dimension)
+        if parent and parent not in by:
+            others = [*others, f"_parent_{dimension}"]
+        lines.append(others)
+    while True:
+        changed = False
+        for others in lines:
+            groups = table.groupby(others, dropna=False) if others else [(None, table)]
+            for _, line in groups:
+                hidden = line["_suppressed"]
+                if hidden.sum() == 1 and len(line) > 1:
+                    shown = line[~hidden]
+                    table.loc[shown["_learners"].idxmin(), "_suppressed"] = True
+                    changed = True
+        if not changed:
+            return
+
+
+def _aggregate(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    grouped = facts.groupby(keys, dropna=False, sort=True) if keys else None
+    if grouped is None:
+        one = facts.assign(_all=0).groupby("_all")
+        grouped = one
+    table = grouped.agg(
+        _learners=("username", "nunique"),
+        enrolled=("username", "size"),
+        started=("started", "sum"),
+        finished=("finished", "sum"),
+        certified=("certified", "sum"),
+        _scored=("score", "count"),
+        average_score=("score", "mean"),
+    )
+    return table.reset_index(drop=not keys)
+
+
+def completion(
+    facts: pd.DataFrame, by: Sequence[str] = (), filters: Filters = Filters()
+) -> pd.DataFrame:
+    """Aggregates by `by` (subset of DIMENSIONS; empty = one overall row), suppressed.
+
+    Columns: the `by` fields (regions with `<region>_code`), enrolled, started, finished,
+    certified (learner-course counts), completion_rate (finished/enrolled, 0-1), average_score
+    (0-100). Suppressed figures are None/NaN; `suppressed` says which rows."""
+    by = list(dict.fromkeys(by))
+    unknown = [name for name in by if name not in DIMENSIONS]
+    if unknown:
+        raise ReportError(f"unknown field {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
+    check_filters(filters)
+    inside, facts = _period(facts, filters)
+    buckets = _selections(facts, filters)
+    if not inside.all():
+        buckets["_period"] = inside
+    keys = pd.DataFrame({name: _dimension_values(facts, name) for name in by}, index=facts.index)
+    for name in by:
+        parent = REGION_PARENT.get(name)
+        if parent and parent not in by:
+            keys[f"_parent_{name}"] = _dimension_values(facts, parent)
+    small = _small_pieces(facts, keys, buckets)
+    chosen = inside.copy()
+    for name, bucket in buckets.items():
+        if name != "_period":
+            chosen &= bucket != REST
+    rows = pd.concat([keys, facts[["username", *COUNTS[1:], "score"]]], axis=1)[chosen]
+    table = _aggregate(rows, list(keys.columns))
+    group_keys = list(keys.columns)
+    if not group_keys and table.empty:  # nobody at all: zeros are safe to show
+        table = pd.DataFrame([{"_learners": MIN_GROUP, **dict.fromkeys(COUNTS, 0), "_scored": 0}])
+        table["average_score"] = np.nan
+    flagged = np.array(
+        [tuple(row) in small for row in table[group_keys].itertuples(index=False, name=None)],
+        dtype=bool,
+    )
+    table["_suppressed"] = (table["_learners"] < MIN_GROUP) | flagged
+    if group_keys:
+        _complement(table, by)
+    return _present(table, by)
+
+
+def _present(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    out = pd.DataFrame(index=table.index)
+    for name in by:
+        values = table[name].astype(str)
+        if name in REGION_CODE_LENGTH:
+            code, _, label = values.str.partition("|").iloc[:, [0, 1, 2]].T.values
+            out[name], out[f"{name}_code"] = label, code
+        else:
+            out[name] = values
+    hidden = table["_suppressed"].to_numpy()
+    for name in COUNTS:
+        values = [None if gone else int(v) for v, gone in zip(table[name], hidden, strict=True)]
+        out[name] = pd.Series(values, index=table.index, dtype=object)
+    enrolled = table["enrolled"].astype(float)
+    rate = (table["finished"].astype(float) / enrolled.where(enrolled > 0)).round(4)
+    out["completion_rate"] = rate.where(~hidden)
+    score_ok = ~hidden & (table["_scored"] >= MIN_GROUP)
+    out["average_score"] = table["average_score"].astype(float).round(1).where(score_ok)
+    out["suppressed"] = hidden
+    return out.reset_index(drop=True)
+
+
+def funnel(facts: pd.DataFrame, filters: Filters = Filters()) -> dict:
+    """{"enrolled", "started", "finished", "certified"}: learner-course counts, None when
+    suppressed."""
+    row = completion(facts, [], filters).iloc[0]
+    return {name: row[name] for name in COUNTS}
+
+
+def weekly(facts: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+    """week (Monday, Asia/Jakarta), started_new, finished_new, started, finished (cumulative).
+    Empty when the filtered population is suppressed."""
+    columns = ["week", "started_new", "finished_new", "started", "finished"]
+    if funnel(facts, filters)["enrolled"] is None:
+        return pd.DataFrame(columns=columns)
+    inside, period_facts = _period(facts, filters)
+    chosen = inside.copy()
+    for bucket in _selections(period_facts, filters).values():
+        chosen &= bucket != REST
+    rows = period_facts[chosen]
+    series = {}
+    for name in ("started", "finished"):
+        days = _local_date(rows.loc[rows[name], f"{name}_at"]).dropna()
+        weeks = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+        series[f"{name}_new"] = weeks.value_counts()
+    table = pd.DataFrame(series).fillna(0).astype(int).sort_index()
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    full = pd.date_range(table.index.min(), table.index.max(), freq="7D")
+    table = table.reindex(full, fill_value=0)
+    for name in ("started", "finished"):
+        table[name] = table[f"{name}_new"].cumsum()
+    table.index.name = "week"
+    out = table.reset_index()
+    out["week"] = out["week"].dt.date
+    return out[columns]
+
+
+def hardest_questions(
+    engine: Engine, course: str, filters: Filters = Filters(), facts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
+    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Pass
+    `facts` (from `load_facts`) to apply filters on learners' groups."""
+    e = events_table
+    answers = _read(
+        engine,
+        select(
+            e.c.username,
+            e.c.lesson,
+            e.c.question,
+            func.count().label("attempts"),
+            func.sum(case((e.c.correct.is_(False), 1), else_=0)).label("wrong"),
+        )
+        .where(e.c.course == course, e.c.kind == "answer", e.c.question.is_not(None))
+        .group_by(e.c.username, e.c.lesson, e.c.question),
+    )
+    columns = ["course", "lesson", "question", "attempts", "learners", "wrong_rate"]
+    if facts is not None:
+        if funnel(facts, filters)["enrolled"] is None:
+            return pd.DataFrame(columns=columns)
+        inside, period_facts = _period(facts, filters)
+        chosen = inside.copy()
+        for bucket in _selections(period_facts, filters).values():
+            chosen &= bucket != REST
+        answers = answers[answers["username"].isin(set(period_facts.loc[chosen, "username"]))]
+    table = answers.groupby(["lesson", "question"]).agg(
+        attempts=("attempts", "sum"), learners=("username", "nunique"), wrong=("wrong", "sum")
+    )
+    table = table[table["learners"] >= MIN_GROUP].reset_index()
+    table["wrong_rate"] = (table["wrong"] / table["attempts"]).round(4)
+    table["course"] = course
+    table = table.sort_values(["wrong_rate", "learners"], ascending=[False, False])
+    return table[columns].reset_index(drop=True)
