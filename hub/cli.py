@@ -14,6 +14,7 @@ from .cli_courses import add_courses_commands
 from .cli_demo import add_demo_commands
 from .cli_deploy import add_deploy_commands
 from .cli_qris import add_qris_commands
+from .cli_report import add_report_commands
 from .cli_roster import add_roster_commands
 from .settings import Settings
 
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_certificate_commands(sub, _global_options)
     add_deploy_commands(sub)
     add_demo_commands(sub, _global_options)
+    add_report_commands(sub, _global_options)
     add_roster_commands(sub, _global_options)
     return parser
 
