@@ -289,7 +289,9 @@ def group_rows(table: pd.DataFrame, by: str, titles: Mapping[str, str]) -> list[
 
 def build_view(engine: Engine, facts: pd.DataFrame, derived: dict, query: Query) -> View:
     """The figures of one dashboard view, all through `reports` (suppression included)."""
-    titles = course_titles(facts)
+    if "titles" not in derived:
+        derived["titles"] = course_titles(facts)
+    titles = derived["titles"]
     filters = query.filters
     funnel = reports.funnel(facts, filters)
     groups = group_rows(reports.completion(facts, [query.by], filters), query.by, titles)

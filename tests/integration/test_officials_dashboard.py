@@ -3,12 +3,15 @@ suppression ("< 5"), escaping, bad filter values, and exports that agree with th
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from datetime import datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import requests
 
@@ -188,3 +191,45 @@ def test_an_official_lands_on_the_dashboard_after_login(hub):
     # Learners still land in their own server.
     learner = LearnerClient(hub.url, "peserta3")
     assert PAGE not in learner.login("123456").url
+
+
+def test_exports_carry_the_figures_of_the_page(hub, pejabat, area):
+    params = {"kecamatan": area["kecamatan"], "course": COURSE, "by": "kelurahan"}
+    words = text_of(pejabat.get(f"{hub.url}{PAGE}", params=params).text)
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    files = {}
+    for kind in ("csv", "xlsx", "pdf"):
+        r = pejabat.get(f"{hub.url}{PAGE}unduh/{kind}", params=params)
+        assert r.status_code == 200, r.text
+        assert r.headers["Content-Disposition"] == (
+            f'attachment; filename="laporan-naikkelas-kelurahan-{today}.{kind}"'
+        )
+        files[kind] = r.content
+    rows = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    assert {row["kelurahan"] for row in rows} == {
+        f"Melati {area['tag']}",
+        f"Mawar {area['tag']}",
+        XSS_KELURAHAN,
+    }
+    for row in rows:
+        counts = [row[name] for name in ("enrolled", "started", "finished", "certified")]
+        # The page's table row: name, the four counts, the completion rate.
+        rate = (
+            "< 5" if row["enrolled"] == "< 5" else f"{round(float(row['completion_rate']) * 100)}%"
+        )
+        assert f"{row['kelurahan']} {' '.join(counts)} {rate}" in words
+    melati = next(row for row in rows if row["kelurahan"].startswith("Melati"))
+    assert [melati[n] for n in ("enrolled", "started", "finished", "certified")] == list("7520")
+    workbook = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
+    cells = [c for ws in workbook for r in ws.iter_rows(values_only=True) for c in r]
+    assert f"Melati {area['tag']}" in cells
+    assert files["pdf"].startswith(b"%PDF")
+    for blob in files.values():
+        for username in area["usernames"]:
+            assert username.encode() not in blob
+
+
+def test_an_export_with_a_bad_filter_says_why(hub, pejabat):
+    r = pejabat.get(f"{hub.url}{PAGE}unduh/csv", params={"since": "31-12-2026"})
+    assert r.status_code == 400 and "tidak bisa dibaca" in r.text
+    assert "attachment" not in r.headers.get("Content-Disposition", "")
