@@ -188,7 +188,11 @@ class DashboardPage(OfficialHandler):
             self.set_status(400)
             query, values["error"] = Query(), e.message
         if not values["error"]:
-            view = await asyncio.to_thread(build_view, self.engine, facts, derived, query)
+            # A view depends only on the facts and the query: kept as long as the facts are.
+            view = derived.get(("view", query))
+            if view is None:
+                view = await asyncio.to_thread(build_view, self.engine, facts, derived, query)
+                derived[("view", query)] = view
             values.update(view=view, charts=render_charts(view))
         self.finish(
             _templates.get_template("pejabat.html").render(
