@@ -43,7 +43,12 @@ TIMEZONE = "Asia/Jakarta"
 REGION_CODE_LENGTH = {"kota": 5, "kecamatan": 8, "kelurahan": 13}  # 64.72 / 64.72.01 / …1001
 REGION_PARENT = {"kelurahan": "kecamatan", "kecamatan": "kota"}
 COUNTS = ("enrolled", "started", "finished", "certified")
-REST = "\x00rest"  # the bucket of values a filter leaves out
+REST = "\x00rest"
+FACT_COLUMNS = [
+    "username", "cohort", "kota", "kecamatan", "kelurahan", "region_code", "sector",
+    "gender", "age_group", "course", "course_title", "lessons", "enrolled_at", "started",
+    "started_at", "finished", "finished_at", "certified", "certified_at", "score",
+]  # fmt: skip  # the bucket of values a filter leaves out
 
 
 class ReportError(ValueError):
@@ -177,6 +182,8 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
         .where(a.c.role == Role.LEARNER.value),
     )
     released = released_courses(engine, released_root)
+    if released.empty:  # nothing released yet: no learner-course rows
+        return pd.DataFrame(columns=FACT_COLUMNS)
     lessons = released[["course", "lesson"]].drop_duplicates()
     # Per lesson: finished by the course home's rule (state mark, or a submission without state).
     s = state_table
@@ -196,6 +203,10 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
         ).group_by(t.c.username, t.c.course, t.c.lesson),
     )
     key = ["username", "course", "lesson"]
+    # Empty tables (a new platform) come back with float key columns; keys are text.
+    for frame in (states, subs):
+        frame[key] = frame[key].astype(object)
+    lessons = lessons.astype(object)
     per_lesson = states.merge(subs, on=key, how="outer").merge(lessons, on=["course", "lesson"])
     per_lesson["done"] = per_lesson["finished"].fillna(False).astype(bool) | (
         per_lesson["updated_at"].isna() & per_lesson["submitted_at"].notna()
@@ -208,6 +219,8 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
     )
     # The grade as the learner sees it: the gradebook's, else the best graded attempt.
     grades = _gradebook_scores(engine)
+    for frame in (per_lesson, grades):
+        frame[key] = frame[key].astype(object)
     per_lesson = per_lesson.merge(grades, on=key, how="left")
     per_lesson["score"] = per_lesson["score"].fillna(
         _percent(per_lesson["best"], per_lesson["best_max"])
@@ -253,12 +266,7 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
     facts["enrolled_at"] = pd.to_datetime(facts["enrolled_at"], utc=True)
     facts["score"] = facts["score"].astype(float)
     facts["lessons"] = facts["lessons"].astype(int)
-    columns = [
-        "username", "cohort", "kota", "kecamatan", "kelurahan", "region_code", "sector",
-        "gender", "age_group", "course", "course_title", "lessons", "enrolled_at", "started",
-        "started_at", "finished", "finished_at", "certified", "certified_at", "score",
-    ]  # fmt: skip
-    return facts[columns].sort_values(["username", "course"], ignore_index=True)
+    return facts[FACT_COLUMNS].sort_values(["username", "course"], ignore_index=True)
 
 
 # -- filtering --------------------------------------------------------------------------------
@@ -311,7 +319,9 @@ def _small_pieces(facts, keys: pd.DataFrame, buckets: dict[str, pd.Series]) -> s
     learners: such a piece could be recovered by subtracting two shown figures."""
     if not buckets:
         return set()
-    parts = pd.concat([keys, pd.DataFrame(buckets)], axis=1)
+    # Bucket columns renamed: a view may group by the very field it filters on.
+    filtered = pd.DataFrame({f"_bucket_{name}": bucket for name, bucket in buckets.items()})
+    parts = pd.concat([keys, filtered], axis=1)
     parts["username"] = facts["username"]
     counts = parts.groupby(list(parts.columns[:-1]), dropna=False)["username"].nunique()
     small = counts[(counts > 0) & (counts < MIN_GROUP)]
@@ -408,7 +418,9 @@ def _present(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     for name in by:
         values = table[name].astype(str)
-        if name in REGION_CODE_LENGTH:
+        if name in REGION_CODE_LENGTH and values.empty:  # nobody in the filtered view
+            out[name], out[f"{name}_code"] = values, values
+        elif name in REGION_CODE_LENGTH:
             code, _, label = values.str.partition("|").iloc[:, [0, 1, 2]].T.values
             out[name], out[f"{name}_code"] = label, code
         else:

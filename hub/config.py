@@ -17,13 +17,28 @@ from .settings import SERVICE_NAME, Settings
 HERE = Path(__file__).parent
 
 
+OFFICIALS_PAGE = f"/services/{SERVICE_NAME}/pejabat/"
+
+
+def landing_url(handler) -> str:
+    """Where `/hub/` and a login without `next` lead (JupyterHub calls this with its request
+    handler): officials to their dashboard, everyone else to their own server (a learner's
+    course home, a trainer's JupyterLab)."""
+    user = handler.current_user
+    groups = {group.name for group in getattr(user, "groups", None) or ()}
+    if "pejabat" in groups:
+        return OFFICIALS_PAGE
+    return "/hub/spawn"
+
+
 def hub_basics(c: Config, settings: Settings) -> None:
     """Where the hub listens and keeps its state, and how it looks."""
     c.JupyterHub.db_url = settings.jupyterhub_db_url
     c.JupyterHub.template_paths = [str(HERE / "templates")]
     c.JupyterHub.template_vars = {"product": "NaikKelas"}
-    # Learners always land in their server (course home); no JupyterHub home page in between.
-    c.JupyterHub.default_url = "/hub/spawn"
+    # Learners land in their server (course home), officials on their dashboard; no
+    # JupyterHub home page in between.
+    c.JupyterHub.default_url = landing_url
     # A learner whose server was stopped (culled, restarted) gets it started again at once
     # instead of a "server not running" page with a button.
     c.JupyterHub.implicit_spawn_seconds = 0.5

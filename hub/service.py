@@ -24,6 +24,11 @@ and, as nbgrader's exchange over HTTP (a learner's server needs no shared filesy
     GET  api/data-notice                             whether the learner read the data notice
     POST api/data-notice                             "Saya mengerti" (see naikkelas.hub.data_notice)
 
+the officials' dashboard (`naikkelas.hub.officials`, browser login, pejabat and admin only):
+
+    GET  pejabat/                                    completion figures, charts, filters
+    GET  pejabat/unduh/<csv|xlsx|pdf>                the same view as a file
+
 and certificates (`naikkelas.hub.service_certificates`):
 
     GET  api/certificates/<course>                   the learner's certificate (PDF)
@@ -55,6 +60,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .officials import official_routes
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
@@ -416,6 +422,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             *pin_routes(prefix, args),
             *roster_routes(prefix, args),
             *trainer_routes(prefix, args),
+            *official_routes(prefix, args),
             *certificate_handlers(prefix, args),
         ],
         cookie_secret=os.urandom(32),

@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NAIKKELAS = str(Path(sys.executable).with_name("naikkelas"))
-START_TIMEOUT = 90
+# `run --demo` seeds 300 synthetic learners before the hub starts; a busy machine needs time.
+START_TIMEOUT = 180
 
 
 class Fatal(Exception):

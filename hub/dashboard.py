@@ -1,0 +1,309 @@
+"""What the officials' dashboard shows, as plain data: filters read from a query string, the
+learner facts cached per process, and the figures of one view (funnel, groups, weeks, hardest
+questions). No tornado here; `officials` renders it.
+
+Every figure comes from `naikkelas.grading.reports`, which applies small-group suppression; this
+module adds no figure of its own, so the page, the charts and the exports agree.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from naikkelas.grading import reports
+from naikkelas.grading.certificates import certificates_table
+from naikkelas.grading.progress import events_table
+from naikkelas.grading.submissions import submissions_table
+
+from .accounts import accounts_table
+from .profiles import profiles_table
+
+DIMENSIONS: tuple[str, ...] = tuple(reports.DIMENSIONS)
+LABELS = {
+    "kota": "Kota/kabupaten",
+    "kecamatan": "Kecamatan",
+    "kelurahan": "Kelurahan",
+    "sector": "Sektor usaha",
+    "gender": "Jenis kelamin",
+    "age_group": "Kelompok umur",
+    "cohort": "Kelas",
+    "course": "Kursus",
+}
+GENDERS = {"L": "Laki-laki", "P": "Perempuan"}
+EMPTY_LABEL = "(tidak diisi)"
+DEFAULT_BY = "kecamatan"
+MAX_VALUES = 50  # per dimension in one query string
+MAX_VALUE_LENGTH = 200
+# Groups drawn in a by-group chart; the table below it lists them all.
+CHART_GROUPS = 15
+HARDEST_PER_COURSE = 5
+# A safety net for changes the cheap marker cannot see (a grade changed by hand in the
+# formgrader, a course released, a certificate revoked): facts are reloaded at least this often.
+MAX_FACTS_AGE = 300.0
+
+
+class FilterError(ValueError):
+    """A filter value the dashboard cannot use; the message (Indonesian) is safe to show."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Query:
+    """One view of the dashboard: its filters and the dimension groups are shown by."""
+
+    filters: reports.Filters = field(default_factory=reports.Filters)
+    by: str = DEFAULT_BY
+
+    def params(self, **change) -> list[tuple[str, str]]:
+        """The query string pairs of this view (with `change` applied), for links and forms."""
+        query = replace(self, **change) if change else self
+        pairs = [(name, v) for name in DIMENSIONS for v in getattr(query.filters, name)]
+        if query.filters.since:
+            pairs.append(("since", query.filters.since.isoformat()))
+        if query.filters.until:
+            pairs.append(("until", query.filters.until.isoformat()))
+        pairs.append(("by", query.by))
+        return pairs
+
+    def url(self, base: str, **change) -> str:
+        return f"{base}?{urlencode(self.params(**change))}"
+
+
+def value_label(dimension: str, value, titles: Mapping[str, str] | None = None) -> str:
+    """How a group's value reads on the page: gender letters spelt out, course titles."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return EMPTY_LABEL
+    text = str(value)
+    if dimension == "gender":
+        return GENDERS.get(text, text)
+    if dimension == "course" and titles:
+        return titles.get(text, text)
+    return text
+
+
+def _date(raw: str, which: str) -> date:
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(
+            f"Tanggal {which} “{raw[:40]}” tidak bisa dibaca. Tulis seperti 2026-01-31."
+        ) from None
+
+
+def parse_query(args: Mapping[str, Sequence[str]], options: Mapping[str, Sequence[str]]) -> Query:
+    """The view a query string asks for. Values must be among `options` (what the data holds);
+    anything else raises FilterError with a message for the official. Empty values mean "all"."""
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name in DIMENSIONS:
+        values = [v.strip() for v in args.get(name, ()) if v.strip()]
+        if len(values) > MAX_VALUES:
+            raise FilterError(f"Terlalu banyak pilihan {LABELS[name].lower()} sekaligus.")
+        known = set(options.get(name, ()))
+        for value in values:
+            if len(value) > MAX_VALUE_LENGTH or value not in known:
+                raise FilterError(
+                    f"{LABELS[name]} “{value[:60]}” tidak ada dalam data. Pilih dari daftar."
+                )
+        chosen[name] = tuple(dict.fromkeys(values))
+    dates = {}
+    for name, which in (("since", "awal"), ("until", "akhir")):
+        raw = next((v.strip() for v in reversed(args.get(name, ())) if v.strip()), "")
+        dates[name] = _date(raw, which) if raw else None
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        raise FilterError("Tanggal awal jatuh sesudah tanggal akhir. Tukar keduanya.")
+    by = next((v for v in reversed(args.get("by", ())) if v), DEFAULT_BY)
+    if by not in DIMENSIONS:
+        raise FilterError("Rincian yang diminta tidak dikenal. Pilih dari daftar.")
+    return Query(reports.Filters(**chosen, **dates), by)
+
+
+def describe(query: Query, titles: Mapping[str, str]) -> str:
+    """The filters in words ("Kecamatan: A, B; sejak 2026-01-01"), for the page and exports."""
+    parts = []
+    for name in DIMENSIONS:
+        values = getattr(query.filters, name)
+        if values:
+            shown = ", ".join(value_label(name, v, titles) for v in values)
+            parts.append(f"{LABELS[name]}: {shown}")
+    since, until = query.filters.since, query.filters.until
+    if since and until:
+        parts.append(f"{since.isoformat()} s.d. {until.isoformat()}")
+    elif since:
+        parts.append(f"sejak {since.isoformat()}")
+    elif until:
+        parts.append(f"sampai {until.isoformat()}")
+    return "; ".join(parts) or "Semua peserta"
+
+
+def options_of(facts: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each filter offers: what the data holds (blank values are not offered)."""
+    out = {}
+    for name in DIMENSIONS:
+        if name not in facts.columns:
+            out[name] = []
+            continue
+        values = facts[name].dropna().astype(str).unique().tolist()
+        out[name] = sorted(v for v in values if v != "")
+    return out
+
+
+def course_titles(facts: pd.DataFrame) -> dict[str, str]:
+    if facts.empty or "course_title" not in facts.columns:
+        return {}
+    pairs = facts[["course", "course_title"]].drop_duplicates("course")
+    return dict(zip(pairs["course"], pairs["course_title"], strict=True))
+
+
+def change_marker(engine: Engine) -> tuple:
+    """A cheap fingerprint of what the facts are made of: it changes when a learner is added or
+    edited, answers, submits, is graded or gets a certificate (index-backed maxima and counts)."""
+    pending = submissions_table.c.status.in_(("queued", "grading"))
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                select(func.max(events_table.c.id)).scalar_subquery(),
+                select(func.max(submissions_table.c.id)).scalar_subquery(),
+                select(func.count())
+                .select_from(submissions_table)
+                .where(pending)
+                .scalar_subquery(),
+                select(func.count()).select_from(accounts_table).scalar_subquery(),
+                select(func.max(accounts_table.c.updated_at)).scalar_subquery(),
+                select(func.max(profiles_table.c.updated_at)).scalar_subquery(),
+                select(func.count()).select_from(certificates_table).scalar_subquery(),
+            )
+        ).one()
+    return tuple(row)
+
+
+def released_marker(released_root: Path) -> tuple:
+    """What is released to which cohort, as folder names and times (a release swaps folders)."""
+    if not released_root.is_dir():
+        return ()
+    found = []
+    for cohort in sorted(released_root.iterdir()):
+        if cohort.is_dir():
+            found.append((cohort.name, cohort.stat().st_mtime_ns))
+    return tuple(found)
+
+
+class FactsCache:
+    """`reports.load_facts` kept per process, reloaded when `change_marker` moves (or after
+    `max_age` seconds). Loading 100,000 learners' facts takes seconds; checking the marker
+    takes milliseconds, so a filter on an unchanged database costs only the aggregation."""
+
+    MAX_DERIVED = 256
+
+    def __init__(self, released_root: Path, max_age: float = MAX_FACTS_AGE):
+        self.released_root = Path(released_root)
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._entry: tuple[tuple, float, pd.DataFrame, dict] | None = None
+        self.loads = 0  # how many times the facts were read (tests and benchmarks look)
+
+    def marker(self, engine: Engine) -> tuple:
+        return (str(engine.url), change_marker(engine), released_marker(self.released_root))
+
+    def get(self, engine: Engine) -> tuple[pd.DataFrame, dict]:
+        """(facts, derived) for the engine's database; `derived` is a dict that lives exactly
+        as long as these facts (for results computed from them, e.g. hardest questions)."""
+        marker = self.marker(engine)
+        with self._lock:
+            entry = self._entry
+            if not (entry and entry[0] == marker and time.monotonic() - entry[1] < self._max_age):
+                facts = reports.load_facts(engine, self.released_root)
+                entry = self._entry = (marker, time.monotonic(), facts, {})
+                self.loads += 1
+            if len(entry[3]) > self.MAX_DERIVED:
+                entry[3].clear()
+            return entry[2], entry[3]
+
+
+@dataclass
+class GroupRow:
+    label: str
+    enrolled: float | None
+    started: float | None
+    finished: float | None
+    certified: float | None
+    completion_rate: float | None
+    average_score: float | None
+    region_code: str = ""
+    suppressed: bool = False
+
+
+@dataclass
+class View:
+    """Everything one dashboard page shows."""
+
+    query: Query
+    description: str
+    funnel: dict
+    groups: list[GroupRow]
+    weeks: pd.DataFrame
+    hardest: list[tuple[str, pd.DataFrame]]
+    titles: dict[str, str]
+    suppressed: bool
+
+
+def _num(value):
+    return None if value is None or pd.isna(value) else value
+
+
+def group_rows(table: pd.DataFrame, by: str, titles: Mapping[str, str]) -> list[GroupRow]:
+    """`reports.completion` rows as labelled groups, largest first (suppressed ones last)."""
+    rows = []
+    for record in table.to_dict("records"):
+        code = record.get(f"{by}_code") or ""
+        rows.append(
+            GroupRow(
+                label=value_label(by, record.get(by), titles),
+                enrolled=_num(record.get("enrolled")),
+                started=_num(record.get("started")),
+                finished=_num(record.get("finished")),
+                certified=_num(record.get("certified")),
+                completion_rate=_num(record.get("completion_rate")),
+                average_score=_num(record.get("average_score")),
+                region_code="" if code is None or pd.isna(code) else str(code),
+                suppressed=bool(record.get("suppressed")) or _num(record.get("enrolled")) is None,
+            )
+        )
+    rows.sort(key=lambda r: (r.suppressed, -(r.enrolled or 0), r.label))
+    return rows
+
+
+def build_view(engine: Engine, facts: pd.DataFrame, derived: dict, query: Query) -> View:
+    """The figures of one dashboard view, all through `reports` (suppression included)."""
+    if "titles" not in derived:
+        derived["titles"] = course_titles(facts)
+    titles = derived["titles"]
+    filters = query.filters
+    funnel = reports.funnel(facts, filters)
+    groups = group_rows(reports.completion(facts, [query.by], filters), query.by, titles)
+    weeks = reports.weekly(facts, filters)
+    courses = list(filters.course) or sorted(titles, key=lambda c: titles[c])
+    hardest = []
+    for course in courses:
+        key = ("hardest", course, query.filters)
+        if key not in derived:
+            table = reports.hardest_questions(engine, course, filters, facts=facts)
+            derived[key] = table.head(HARDEST_PER_COURSE) if table is not None else None
+        if derived[key] is not None and not derived[key].empty:
+            hardest.append((titles.get(course, course), derived[key]))
+    suppressed = any(_num(v) is None for v in funnel.values()) or any(r.suppressed for r in groups)
+    return View(query, describe(query, titles), funnel, groups, weeks, hardest, titles, suppressed)

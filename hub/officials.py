@@ -1,0 +1,265 @@
+"""The officials' dashboard, served by the NaikKelas service.
+
+Officials (`pejabat`) and operators (`admin`) log in to the hub as usual and reach these pages
+through JupyterHub's OAuth with a browser cookie, like the trainers' pages. Learners and trainers
+get a 403 page; nobody sees a username or a name here, only aggregates from
+`naikkelas.grading.reports` (groups under 5 learners suppressed).
+
+    GET pejabat/                      the dashboard; filters in the query string (a GET form)
+    GET pejabat/unduh/<csv|xlsx|pdf>  the same view as a file (same query string)
+
+Query string: kota, kecamatan, kelurahan, sector, gender, age_group, cohort, course (repeatable;
+empty = all), since, until (YYYY-MM-DD), by (the dimension groups are shown by).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+from jupyterhub.services.auth import HubOAuthenticated
+from tornado import web
+
+from . import charts
+from .accounts import Role, get_account
+from .dashboard import (
+    CHART_GROUPS,
+    DIMENSIONS,
+    LABELS,
+    FactsCache,
+    FilterError,
+    Query,
+    View,
+    build_view,
+    course_titles,
+    options_of,
+    parse_query,
+    value_label,
+)
+from .db import engine_for
+from .settings import Settings
+
+TIMEZONE = ZoneInfo("Asia/Jakarta")
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=True
+)
+_caches: dict[str, FactsCache] = {}
+
+
+def facts_cache(settings: Settings) -> FactsCache:
+    """One facts cache per released-lessons folder in this process."""
+    key = str(settings.released_path)
+    if key not in _caches:
+        _caches[key] = FactsCache(settings.released_path)
+    return _caches[key]
+
+
+class OfficialHandler(HubOAuthenticated, web.RequestHandler):
+    def initialize(self, settings: Settings, **_):
+        self.nk = settings
+        self.engine = engine_for(settings.naikkelas_db_url)
+        self.cache = facts_cache(settings)
+
+    def set_default_headers(self):
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def check_official(self) -> None:
+        account = get_account(self.engine, self.current_user["name"])
+        if account is None or account.role not in (Role.OFFICIAL, Role.ADMIN):
+            raise web.HTTPError(403, "Halaman ini hanya untuk pejabat dan admin.")
+
+    @property
+    def base(self) -> str:
+        return self.settings["naikkelas_prefix"]
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.base}pejabat/"
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(exc, "log_message", None) or "Terjadi kesalahan. Coba lagi nanti."
+        self.finish(
+            _templates.get_template("pejabat_error.html").render(prefix=self.base, message=message)
+        )
+
+    def args(self) -> dict[str, list[str]]:
+        return {name: self.get_query_arguments(name) for name in self.request.query_arguments}
+
+    async def facts(self):
+        return await asyncio.to_thread(self.cache.get, self.engine)
+
+
+def _bars(view: View) -> list[charts.GroupBar]:
+    bars = []
+    shown = [row for row in view.groups if not row.suppressed][:CHART_GROUPS]
+    hidden = [row for row in view.groups if row.suppressed]
+    for row in shown:
+        bars.append(
+            charts.GroupBar(
+                row.label,
+                row.completion_rate,
+                f"{charts.percent(row.completion_rate)} selesai",
+                f"{charts.number(row.enrolled)} terdaftar · nilai rata-rata "
+                f"{charts.score(row.average_score)}",
+            )
+        )
+    if hidden:
+        names = ", ".join(row.label for row in hidden[:5])
+        names += " dan lainnya" if len(hidden) > 5 else ""
+        bars.append(
+            charts.GroupBar(
+                f"{len(hidden)} kelompok kecil",
+                None,
+                charts.SUPPRESSED,
+                f"disembunyikan: {names}",
+            )
+        )
+    return bars
+
+
+def render_charts(view: View) -> dict:
+    """The SVG charts of a view."""
+    by_label = LABELS[view.query.by].lower()
+    weeks = [w.strftime("%d-%m-%Y") for w in view.weeks["week"]] if len(view.weeks) else []
+    hardest = []
+    for number, (title, table) in enumerate(view.hardest, start=1):
+        bars = [
+            charts.GroupBar(
+                f"{row['lesson']} · {row['question']}",
+                row["wrong_rate"],
+                f"{charts.percent(row['wrong_rate'])} jawaban salah",
+                f"{charts.number(row['learners'])} peserta · "
+                f"{charts.number(row['attempts'])} jawaban",
+            )
+            for row in table.to_dict("records")
+        ]
+        hardest.append(
+            (title, table, charts.group_chart(bars, f"Soal tersulit: {title}", f"nk-soal-{number}"))
+        )
+    return {
+        "funnel": charts.funnel_chart(view.funnel),
+        "groups": charts.group_chart(
+            _bars(view), f"Tingkat selesai menurut {by_label}", "nk-kelompok"
+        ),
+        "weekly": charts.line_chart(
+            weeks,
+            [
+                charts.Series("Sudah mulai", list(view.weeks["started"]) if weeks else []),
+                charts.Series("Sudah selesai", list(view.weeks["finished"]) if weeks else []),
+            ],
+            "Peserta yang sudah mulai dan sudah selesai, per minggu",
+            "nk-mingguan",
+        ),
+        "hardest": hardest,
+    }
+
+
+def cached_titles(facts, derived: dict) -> dict:
+    if "titles" not in derived:
+        derived["titles"] = course_titles(facts)
+    return derived["titles"]
+
+
+def cached_options(facts, derived: dict) -> dict:
+    """The filters' choices, computed once per facts (they scan every row)."""
+    if "options" not in derived:
+        derived["options"] = options_of(facts)
+    return derived["options"]
+
+
+class DashboardPage(OfficialHandler):
+    @web.authenticated
+    async def get(self):
+        self.check_official()
+        facts, derived = await self.facts()
+        options = cached_options(facts, derived)
+        titles = cached_titles(facts, derived)
+        values = {"error": "", "view": None, "charts": None}
+        try:
+            query = parse_query(self.args(), options)
+        except FilterError as e:
+            self.set_status(400)
+            query, values["error"] = Query(), e.message
+        if not values["error"]:
+            # A view depends only on the facts and the query: kept as long as the facts are.
+            view = derived.get(("view", query))
+            if view is None:
+                view = await asyncio.to_thread(build_view, self.engine, facts, derived, query)
+                derived[("view", query)] = view
+            values.update(view=view, charts=render_charts(view))
+        self.finish(
+            _templates.get_template("pejabat.html").render(
+                prefix=self.base,
+                page=self.page_url,
+                query=query,
+                dimensions=DIMENSIONS,
+                labels=LABELS,
+                options=options,
+                label_of=lambda name, v: value_label(name, v, titles),
+                fmt=charts,
+                made_at=datetime.now(TIMEZONE).strftime("%d-%m-%Y %H:%M WIB"),
+                **values,
+            )
+        )
+
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export_bytes(facts, query: Query, kind: str) -> bytes:
+    """The view as a file, made by the reports' own exporters (so the figures agree)."""
+    from naikkelas.grading import report_export
+
+    # The workbook gets a detail sheet per dimension; CSV and PDF need only the chosen one.
+    details = DIMENSIONS if kind == "xlsx" else ()
+    report = report_export.build_report(facts, [query.by], query.filters, details=details)
+    render = {
+        "csv": report_export.csv_bytes,
+        "xlsx": report_export.xlsx_bytes,
+        "pdf": report_export.pdf_bytes,
+    }[kind]
+    return render(report)
+
+
+class ExportHandler(OfficialHandler):
+    """CSV, XLSX or PDF of the view the query string describes, as a download."""
+
+    @web.authenticated
+    async def get(self, kind):
+        self.check_official()
+        facts, derived = await self.facts()
+        try:
+            query = parse_query(self.args(), cached_options(facts, derived))
+        except FilterError as e:
+            raise web.HTTPError(400, e.message) from None
+        body = await asyncio.to_thread(export_bytes, facts, query, kind)
+        today = datetime.now(TIMEZONE).date().isoformat()
+        self.set_header("Content-Type", FORMATS[kind])
+        self.set_header(
+            "Content-Disposition",
+            f'attachment; filename="laporan-naikkelas-{query.by}-{today}.{kind}"',
+        )
+        self.finish(body)
+
+
+def official_routes(prefix: str, args: dict) -> list:
+    return [
+        (f"{prefix}pejabat/?", DashboardPage, args),
+        (f"{prefix}pejabat/unduh/(csv|xlsx|pdf)", ExportHandler, args),
+        (
+            f"{prefix}pejabat/static/(.*)",
+            web.StaticFileHandler,
+            {"path": str(Path(__file__).parent / "static")},
+        ),
+    ]
