@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from .cli_backup import add_backup_commands
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
 from .cli_deploy import add_deploy_commands
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_certificate_commands(sub, _global_options)
     add_deploy_commands(sub)
     add_roster_commands(sub, _global_options)
+    add_backup_commands(sub, _global_options)
     return parser
 
 
