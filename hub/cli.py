@@ -9,6 +9,8 @@ import argparse
 import os
 import sys
 
+from traitlets import TraitError
+
 from .cli_backup import add_backup_commands
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
@@ -38,14 +40,28 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import StartError, run
 
-    settings = settings_from(
-        args,
-        ip=args.ip,
-        port=args.port,
-        demo=args.demo,
-        courses_dir=args.courses_dir,
-        public_dir=args.public_dir,
-    )
+    given = {
+        name: value
+        for name, value in (
+            ("public_url", args.public_url),
+            ("ssl_cert", args.ssl_cert),
+            ("ssl_key", args.ssl_key),
+        )
+        if value is not None
+    }
+    try:
+        settings = settings_from(
+            args,
+            ip=args.ip,
+            port=args.port,
+            demo=args.demo,
+            courses_dir=args.courses_dir,
+            public_dir=args.public_dir,
+            **given,
+        )
+    except TraitError as e:
+        print(f"naikkelas: {e}", file=sys.stderr)
+        return 1
     try:
         run(settings)
     except StartError as e:
@@ -75,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-dir",
         default=os.environ.get("NAIKKELAS_PUBLIC_DIR", ""),
         help="folder learners' servers read (default: chosen from the data dir)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="address people reach NaikKelas at, in every link that leaves the machine "
+        "(env NAIKKELAS_PUBLIC_URL, default http://IP:PORT)",
+    )
+    p.add_argument(
+        "--ssl-cert",
+        metavar="FILE",
+        help="TLS certificate (PEM) to serve HTTPS with (env NAIKKELAS_SSL_CERT)",
+    )
+    p.add_argument(
+        "--ssl-key", metavar="FILE", help="its private key (PEM) (env NAIKKELAS_SSL_KEY)"
     )
     p.set_defaults(func=cmd_run)
 

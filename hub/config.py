@@ -30,12 +30,21 @@ def hub_basics(c: Config, settings: Settings) -> None:
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
     # Operators see learners' work through NaikKelas's pages, never inside a learner's server.
     c.JupyterHub.admin_access = False
+    if settings.public_url:
+        # JupyterHub's own absolute URLs and redirects use the operator's public address, and
+        # its cookies are marked Secure when that address is https.
+        c.JupyterHub.public_url = settings.public_base_url + "/"
     if settings.on_kubernetes:
         # Addresses, the cookie secret and the proxy are the chart's; learners' pods outlive
         # a hub restart (the chart's choice, kept).
         return
     c.JupyterHub.ip = settings.ip
     c.JupyterHub.port = settings.port
+    if settings.tls:
+        # The proxy serves the public port with the operator's certificate; everything behind
+        # it (hub, proxy API, services, learners' servers) stays plain HTTP on loopback.
+        c.JupyterHub.ssl_cert = settings.ssl_cert
+        c.JupyterHub.ssl_key = settings.ssl_key
     c.JupyterHub.hub_ip = "127.0.0.1"
     # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
     c.JupyterHub.hub_port = settings.port + 2

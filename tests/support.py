@@ -87,6 +87,9 @@ class HubProcess:
         user: str | None = None,
         courses_dir: Path | None = None,
         extra_env: dict | None = None,
+        extra_args: list[str] | None = None,
+        scheme: str = "http",
+        verify: bool | str = True,
     ):
         self.data_dir = Path(data_dir)
         self.port = port
@@ -94,7 +97,9 @@ class HubProcess:
         self.user = user
         self.courses_dir = courses_dir or ROOT / "courses"
         self.extra_env = extra_env or {}
-        self.url = f"http://127.0.0.1:{port}"
+        self.extra_args = extra_args or []
+        self.verify = verify  # a CA bundle (the test's own certificate) when serving https
+        self.url = f"{scheme}://127.0.0.1:{port}"
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         self.proc: subprocess.Popen | None = None
 
@@ -118,6 +123,7 @@ class HubProcess:
         ]
         if self.demo:
             cmd.append("--demo")
+        cmd += self.extra_args
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         return cmd
@@ -142,7 +148,8 @@ class HubProcess:
     def healthy(self) -> bool:
         if self.proc.poll() is not None:
             raise Fatal(f"hub exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
-        return requests.get(f"{self.url}/hub/health", timeout=2).status_code == 200
+        health = requests.get(f"{self.url}/hub/health", timeout=2, verify=self.verify)
+        return health.status_code == 200
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
