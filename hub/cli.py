@@ -80,8 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="start the whole platform on this machine")
     _global_options(p)
     p.add_argument("--demo", action="store_true", help="seed demo accounts and bundled courses")
-    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--ip",
+        default=os.environ.get("NAIKKELAS_IP", "127.0.0.1"),
+        help="address to listen on (env NAIKKELAS_IP, default 127.0.0.1)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=os.environ.get("NAIKKELAS_PORT", "8000"),
+        help="port to listen on (env NAIKKELAS_PORT, default 8000)",
+    )
     p.add_argument(
         "--courses-dir",
         default=os.environ.get("NAIKKELAS_COURSES_DIR", "courses"),

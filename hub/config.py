@@ -49,6 +49,9 @@ def hub_basics(c: Config, settings: Settings) -> None:
     # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
     c.JupyterHub.hub_port = settings.port + 2
     c.JupyterHub.cookie_secret_file = str(settings.data_path / "jupyterhub_cookie_secret")
+    # After an upgrade of JupyterHub, its own database is migrated at start (a copy of an
+    # SQLite file is kept beside it first), as NaikKelas's own tables are.
+    c.JupyterHub.upgrade_db = True
     # Stop every server when the hub stops, so Ctrl-C leaves no orphans.
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
