@@ -62,7 +62,7 @@ def sqlite_snapshot(source: Path, copy: Path) -> None:
     """A consistent copy of a live SQLite database (the online backup API)."""
     if not source.exists():
         raise BackupError(f"database {source} does not exist")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(copy)
     try:
         src.execute("PRAGMA busy_timeout=10000")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,10 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+# Alembic says "Context impl ..." at INFO on every check: every process's log would start so.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 VERSION_TABLE = "nk_alembic_version"
 MIGRATIONS_PATH = Path(__file__).with_name("migrations")
@@ -97,7 +102,15 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
                 "NaikKelas does not know: it was written by a newer version"
             )
     with _exclusive(engine) as conn:
+        before = current(conn)
         _run(conn, script, lambda rev, _ctx: script._upgrade_revs(target, rev))
+        after = current(conn)
+    if after != before:
+        log.info(
+            "NaikKelas's database schema migrated from %s to %s",
+            ", ".join(sorted(before)) or "nothing",
+            ", ".join(sorted(after)),
+        )
 
 
 def _run(conn: Connection, script: ScriptDirectory, fn) -> None:

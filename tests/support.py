@@ -90,6 +90,7 @@ class HubProcess:
         extra_args: list[str] | None = None,
         scheme: str = "http",
         verify: bool | str = True,
+        db_url: str = "",
     ):
         self.data_dir = Path(data_dir)
         self.port = port
@@ -98,6 +99,7 @@ class HubProcess:
         self.courses_dir = courses_dir or ROOT / "courses"
         self.extra_env = extra_env or {}
         self.extra_args = extra_args or []
+        self.db_url = db_url  # NaikKelas's database; empty: SQLite in the data directory
         self.verify = verify  # a CA bundle (the test's own certificate) when serving https
         self.url = f"{scheme}://127.0.0.1:{port}"
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
@@ -108,7 +110,7 @@ class HubProcess:
         """NaikKelas settings of this platform (paths of its data, database URL)."""
         from naikkelas.hub.settings import Settings
 
-        return Settings(data_dir=str(self.data_dir))
+        return Settings(data_dir=str(self.data_dir), db_url=self.db_url)
 
     def command(self) -> list[str]:
         cmd = [
@@ -123,6 +125,8 @@ class HubProcess:
         ]
         if self.demo:
             cmd.append("--demo")
+        if self.db_url:
+            cmd += ["--db-url", self.db_url]
         cmd += self.extra_args
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
@@ -315,6 +319,16 @@ class Postgres:
 
     def stop(self) -> None:
         self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def new_database(self, name: str) -> str:
+        """URL of a new, empty database `name` in this cluster."""
+        from sqlalchemy import create_engine
+
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine.dispose()
+        return self.url.replace("/postgres?", f"/{name}?")
 
     def remove(self) -> None:
         import contextlib

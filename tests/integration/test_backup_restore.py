@@ -31,12 +31,14 @@ def test_running_platform_backed_up_restored_and_started_again(hub, new_learner,
     )  # noqa: E501
     archive = tmp_path / "hub.tar.gz"
     done = subprocess.run(
-        [NAIKKELAS, "backup", "-o", archive, "--data-dir", hub.data_dir],
+        [NAIKKELAS, "backup", "-o", archive, "--data-dir", hub.data_dir, "--db-url", hub.db_url],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
 
+    # Into SQLite in the new data directory, whatever the hub used (PostgreSQL under
+    # NAIKKELAS_TEST_DB=postgres: the dump is portable).
     data_dir = tmp_path / "restored"
     done = subprocess.run(
         [NAIKKELAS, "restore", archive, "--data-dir", data_dir], capture_output=True, text=True
