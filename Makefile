@@ -31,7 +31,7 @@ export NAIKKELAS_PREFIX := $(PREFIX)
 export NAIKKELAS_PROXY := $(PROXY)
 export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
 
-.PHONY: help install install-test run test test-fast lint format browser clean lock image-check
+.PHONY: help install install-test run test test-fast test-postgres lint format browser clean lock image-check
 
 help:
 	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
@@ -111,6 +111,12 @@ test: install-test lint
 # In-process tests only (no hub, no browser, no image install step).
 test-fast: install-test
 	$(PY) -m pytest -p no:cacheprovider -m "not hub and not browser and not image" $(PYTEST_ARGS)
+
+# The integration and security tests again, with every hub's NaikKelas data (accounts,
+# progress, gradebook) on a throwaway PostgreSQL cluster the tests start (docs/development.md).
+test-postgres: install-test
+	NAIKKELAS_TEST_DB=postgres $(PY) -m pytest -p no:cacheprovider \
+	  $$(ls -d tests/integration tests/security 2>/dev/null) $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .

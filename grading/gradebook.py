@@ -8,8 +8,9 @@ courses never collide; each course also has its own nbgrader ``course_id``.
 nbgrader's gradebook tables and NaikKelas's own (``nk_``-prefixed) share the database.
 nbgrader decides whether to stamp its schema version (``alembic_version``) by whether the database
 has *any* table, so a database where NaikKelas created its tables first would be left unstamped and
-``nbgrader db upgrade`` would later fail. `ensure_gradebook` stamps it; NaikKelas itself keeps no
-``alembic_version``, so the two never migrate each other's tables.
+``nbgrader db upgrade`` would later fail. `ensure_gradebook` stamps it; NaikKelas keeps its own
+schema version in ``nk_alembic_version`` (`naikkelas.hub.migrate`), so the two never migrate
+each other's tables.
 
 Directory layout (private to the platform, never readable by learners)::
 

@@ -9,7 +9,10 @@ import argparse
 import os
 import sys
 
+from traitlets import TraitError
+
 from .cli_audit import add_audit_commands
+from .cli_backup import add_backup_commands
 from .cli_certificates import add_certificate_commands
 from .cli_courses import add_courses_commands
 from .cli_demo import add_demo_commands
@@ -41,15 +44,29 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import StartError, run
 
-    settings = settings_from(
-        args,
-        ip=args.ip,
-        port=args.port,
-        demo=args.demo,
-        demo_synthetic_learners=args.synthetic_learners,
-        courses_dir=args.courses_dir,
-        public_dir=args.public_dir,
-    )
+    given = {
+        name: value
+        for name, value in (
+            ("public_url", args.public_url),
+            ("ssl_cert", args.ssl_cert),
+            ("ssl_key", args.ssl_key),
+        )
+        if value is not None
+    }
+    try:
+        settings = settings_from(
+            args,
+            ip=args.ip,
+            port=args.port,
+            demo=args.demo,
+            demo_synthetic_learners=args.synthetic_learners,
+            courses_dir=args.courses_dir,
+            public_dir=args.public_dir,
+            **given,
+        )
+    except TraitError as e:
+        print(f"naikkelas: {e}", file=sys.stderr)
+        return 1
     try:
         run(settings)
     except StartError as e:
@@ -75,8 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --demo, also seed N synthetic learners for the reports (default 300; 0: none)",
     )
-    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--ip",
+        default=os.environ.get("NAIKKELAS_IP", "127.0.0.1"),
+        help="address to listen on (env NAIKKELAS_IP, default 127.0.0.1)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=os.environ.get("NAIKKELAS_PORT", "8000"),
+        help="port to listen on (env NAIKKELAS_PORT, default 8000)",
+    )
     p.add_argument(
         "--courses-dir",
         default=os.environ.get("NAIKKELAS_COURSES_DIR", "courses"),
@@ -86,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-dir",
         default=os.environ.get("NAIKKELAS_PUBLIC_DIR", ""),
         help="folder learners' servers read (default: chosen from the data dir)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="address people reach NaikKelas at, in every link that leaves the machine "
+        "(env NAIKKELAS_PUBLIC_URL, default http://IP:PORT)",
+    )
+    p.add_argument(
+        "--ssl-cert",
+        metavar="FILE",
+        help="TLS certificate (PEM) to serve HTTPS with (env NAIKKELAS_SSL_CERT)",
+    )
+    p.add_argument(
+        "--ssl-key", metavar="FILE", help="its private key (PEM) (env NAIKKELAS_SSL_KEY)"
     )
     p.set_defaults(func=cmd_run)
 
@@ -98,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_roster_commands(sub, _global_options)
     add_audit_commands(sub, _global_options)
     add_learner_commands(sub, _global_options)
+    add_backup_commands(sub, _global_options)
     return parser
 
 

@@ -8,6 +8,7 @@ cards PDF and the --pins-csv file, never on the terminal.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -184,9 +185,20 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_roster_commands(subparsers, global_options) -> None:
+def _url_option(p: argparse.ArgumentParser) -> None:
+    """Where a card's QR code and address point: the platform's public URL, as everywhere."""
     from .cards import DEFAULT_HUB_URL
 
+    p.add_argument(
+        "--url",
+        "--public-url",
+        dest="url",
+        default=os.environ.get("NAIKKELAS_PUBLIC_URL") or DEFAULT_HUB_URL,
+        help=f"public address of the platform (env NAIKKELAS_PUBLIC_URL, else {DEFAULT_HUB_URL})",
+    )
+
+
+def add_roster_commands(subparsers, global_options) -> None:
     roster = subparsers.add_parser("roster", help="enrol learners and print their login cards")
     sub = roster.add_subparsers(dest="roster_command", required=True, metavar="COMMAND")
 
@@ -201,7 +213,7 @@ def add_roster_commands(subparsers, global_options) -> None:
     p.add_argument("--cohort", metavar="NAME", help="cohort of every row (else a cohort column)")
     p.add_argument("--cards", metavar="PDF", help="write the new learners' login cards here")
     p.add_argument("--pins-csv", metavar="CSV", help="also write new learners' PINs as CSV")
-    p.add_argument("--url", default=DEFAULT_HUB_URL, help=f"hub address ({DEFAULT_HUB_URL})")
+    _url_option(p)
     p.add_argument("--dry-run", action="store_true", help="check and summarise, change nothing")
     p.set_defaults(func=cmd_import)
 
@@ -221,5 +233,5 @@ def add_roster_commands(subparsers, global_options) -> None:
         help="only this learner (repeatable); resets the PIN even after a login",
     )
     p.add_argument("--pins-csv", metavar="CSV", help="also write the PINs as CSV")
-    p.add_argument("--url", default=DEFAULT_HUB_URL, help=f"hub address ({DEFAULT_HUB_URL})")
+    _url_option(p)
     p.set_defaults(func=cmd_cards)

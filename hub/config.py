@@ -45,16 +45,28 @@ def hub_basics(c: Config, settings: Settings) -> None:
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
     # Operators see learners' work through NaikKelas's pages, never inside a learner's server.
     c.JupyterHub.admin_access = False
+    if settings.public_url:
+        # JupyterHub's own absolute URLs and redirects use the operator's public address, and
+        # its cookies are marked Secure when that address is https.
+        c.JupyterHub.public_url = settings.public_base_url + "/"
     if settings.on_kubernetes:
         # Addresses, the cookie secret and the proxy are the chart's; learners' pods outlive
         # a hub restart (the chart's choice, kept).
         return
     c.JupyterHub.ip = settings.ip
     c.JupyterHub.port = settings.port
+    if settings.tls:
+        # The proxy serves the public port with the operator's certificate; everything behind
+        # it (hub, proxy API, services, learners' servers) stays plain HTTP on loopback.
+        c.JupyterHub.ssl_cert = settings.ssl_cert
+        c.JupyterHub.ssl_key = settings.ssl_key
     c.JupyterHub.hub_ip = "127.0.0.1"
     # The proxy's API takes port + 1 (JupyterHub's default); the hub itself port + 2.
     c.JupyterHub.hub_port = settings.port + 2
     c.JupyterHub.cookie_secret_file = str(settings.data_path / "jupyterhub_cookie_secret")
+    # After an upgrade of JupyterHub, its own database is migrated at start (a copy of an
+    # SQLite file is kept beside it first), as NaikKelas's own tables are.
+    c.JupyterHub.upgrade_db = True
     # Stop every server when the hub stops, so Ctrl-C leaves no orphans.
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True

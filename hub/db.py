@@ -33,18 +33,25 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-@cache
-def engine_for(url: str) -> Engine:
-    """One engine per URL per process; creates NaikKelas's tables when missing."""
-    engine = create_engine(url, future=True, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    # Import the modules that define tables so `metadata` knows them all.
+def load_tables() -> None:
+    """Import every module that defines tables, so `metadata` knows them all. A new table's
+    module goes here, and its migration in `hub/migrations/versions/` (docs/development.md)."""
     from naikkelas.grading import certificates, hand_grades, progress, submissions  # noqa: F401
 
     from . import accounts, audit, data_notice, preferences, profiles  # noqa: F401
 
-    metadata.create_all(engine)
+
+@cache
+def engine_for(url: str) -> Engine:
+    """One engine per URL per process, with NaikKelas's tables migrated to the newest schema
+    (`naikkelas.hub.migrate`)."""
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    load_tables()
+    from .migrate import upgrade
+
+    upgrade(engine)
     return engine
 
 

@@ -120,13 +120,15 @@ def run(settings: Settings, config: Config | None = None) -> None:
     check_ports_free(settings)
     try:
         settings.timezone  # noqa: B018 - settings read from the environment are checked here
+        settings.public_url  # noqa: B018
+        settings.check_tls()
     except TraitError as e:
         raise StartError(str(e)) from None
     prepare(settings)
     # Started in the background by a shell, SIGINT arrives ignored; Ctrl-C and `kill -INT`
     # must still stop the platform cleanly.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    url = f"http://{settings.ip}:{settings.port}/"
+    url = f"{'https' if settings.tls else 'http'}://{settings.ip}:{settings.port}/"
     if settings.demo:
         released = seed_demo(settings)
         print(banner(url), flush=True)
@@ -137,5 +139,6 @@ def run(settings: Settings, config: Config | None = None) -> None:
     # Operators may add JupyterHub settings here; it is read after ours.
     c.JupyterHub.config_file = str(settings.data_path / "jupyterhub_config.py")
     print(f"NaikKelas: open {url} in a browser", flush=True)
+    print(f"NaikKelas: public address (links, QR codes): {settings.public_base_url}/", flush=True)
     JupyterHub.instance(config=c)
     JupyterHub.launch_instance([])

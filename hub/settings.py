@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from traitlets import Bool, Enum, Integer, TraitError, Unicode, default, validate
@@ -25,6 +26,17 @@ KUBERNETES_FORMGRADER_PORT = 8182  # the formgrader service, beside it
 # configuration mounted from the chart's `singleuser.extraFiles`.
 KUBERNETES_LESSONS_DIR = "/srv/naikkelas/lessons"
 KUBERNETES_LEARNER_CONFIG_DIR = "/etc/naikkelas/learner-config"
+
+
+def _checked_public_url(url: str) -> str:
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise TraitError(
+            f"public URL {url!r} is not a web address like https://kelas.example.go.id"
+        )
+    return url
 
 
 def _known_timezone(name: str) -> str:
@@ -152,7 +164,56 @@ class Settings(Configurable):
 
     @default("public_url")
     def _default_public_url(self):
-        return os.environ.get("NAIKKELAS_PUBLIC_URL", "")
+        return _checked_public_url(os.environ.get("NAIKKELAS_PUBLIC_URL", ""))
+
+    @validate("public_url")
+    def _check_public_url(self, proposal):
+        return _checked_public_url(proposal["value"])
+
+    ssl_cert = Unicode(
+        help="""The operator's TLS certificate (PEM, with its chain) for the public port; with
+        `ssl_key` the platform serves HTTPS only. $NAIKKELAS_SSL_CERT sets the default.
+        Traffic inside the machine (hub, proxy API, services, learners' servers) stays on
+        loopback HTTP."""
+    ).tag(config=True)
+
+    @default("ssl_cert")
+    def _default_ssl_cert(self):
+        return os.environ.get("NAIKKELAS_SSL_CERT", "")
+
+    ssl_key = Unicode(
+        help="The private key of `ssl_cert` (PEM). $NAIKKELAS_SSL_KEY sets the default."
+    ).tag(config=True)
+
+    @default("ssl_key")
+    def _default_ssl_key(self):
+        return os.environ.get("NAIKKELAS_SSL_KEY", "")
+
+    @property
+    def tls(self) -> bool:
+        """Whether the platform itself serves HTTPS (with the operator's certificate)."""
+        return bool(self.ssl_cert and self.ssl_key)
+
+    def check_tls(self) -> None:
+        """Refuse a half or broken TLS setting (raises TraitError with a one-line reason)."""
+        if bool(self.ssl_cert) != bool(self.ssl_key):
+            raise TraitError("give both --ssl-cert and --ssl-key (or neither)")
+        if not self.tls:
+            return
+        import ssl
+
+        for path in (self.ssl_cert, self.ssl_key):
+            if not os.access(path, os.R_OK):
+                raise TraitError(f"cannot read {path}")
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+                self.ssl_cert, self.ssl_key
+            )
+        except ssl.SSLError as e:
+            raise TraitError(
+                f"{self.ssl_cert} and {self.ssl_key} are not a PEM certificate and its key "
+                f"({e.reason or e})"
+            ) from None
 
     certificate_issuer = Unicode(
         help="""The office that issues certificates, as printed on them and on the verification
@@ -255,11 +316,13 @@ class Settings(Configurable):
 
     @property
     def public_base_url(self) -> str:
-        """`public_url` without a trailing slash, or this server's own address."""
+        """`public_url` without a trailing slash, or this server's own address: every link
+        that leaves the machine (certificates' QR codes and verification links, login cards'
+        default, JupyterHub's own absolute URLs) starts with it."""
         if self.public_url:
             return self.public_url.rstrip("/")
         host = self.ip if self.ip not in ("", "0.0.0.0", "::") else socket.getfqdn()  # noqa: S104
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     def certificate_url(self, code: str) -> str:
         """The public verification page of a certificate (what its QR code holds)."""

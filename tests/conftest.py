@@ -8,6 +8,9 @@ hub
     each other share it.
 start_hub
     Factory for a hub of a test's own (for tests that stop it or start it differently).
+    With NAIKKELAS_TEST_DB=postgres, every hub keeps NaikKelas's data (accounts, progress,
+    gradebook) in a database of its own on one throwaway PostgreSQL cluster started for the
+    session (`make test-postgres`); JupyterHub's own state stays SQLite.
 new_learner
     Factory: ``new_learner()`` makes a fresh learner in cohort ``demo``; returns (username, PIN).
 learner
@@ -31,7 +34,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, HubProcess, LearnerClient, free_port_block, launch_chromium
+from tests.support import (
+    CHROMIUM,
+    HubProcess,
+    LearnerClient,
+    Postgres,
+    free_port_block,
+    launch_chromium,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 360, "height": 740}
@@ -48,11 +58,28 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def start_hub(tmp_path_factory):
+def test_database():
+    """Where hubs keep NaikKelas's data: "sqlite" (default) or "postgres" (NAIKKELAS_TEST_DB)."""
+    kind = os.environ.get("NAIKKELAS_TEST_DB", "sqlite")
+    if kind not in ("sqlite", "postgres"):
+        pytest.fail(f"NAIKKELAS_TEST_DB={kind!r}: use sqlite or postgres")
+    if kind == "sqlite":
+        yield None
+        return
+    pg = Postgres()
+    pg.start()
+    yield pg
+    pg.remove()
+
+
+@pytest.fixture(scope="session")
+def start_hub(tmp_path_factory, test_database):
     started: list[HubProcess] = []
 
     def start(name="hub", demo=True, **kwargs) -> HubProcess:
         data_dir = tmp_path_factory.mktemp(name)
+        if test_database is not None and "db_url" not in kwargs:
+            kwargs["db_url"] = test_database.new_database(data_dir.name.replace("-", "_"))
         hub = HubProcess(data_dir=data_dir, port=free_port_block(5), demo=demo, **kwargs)
         started.append(hub)
         hub.start()

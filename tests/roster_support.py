@@ -19,7 +19,7 @@ def unique_name() -> str:
 
 def naikkelas(hub, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [NAIKKELAS, *args, "--data-dir", str(hub.data_dir)],
+        [NAIKKELAS, *args, "--data-dir", str(hub.data_dir), "--db-url", hub.db_url],
         capture_output=True,
         text=True,
         timeout=120,

@@ -100,6 +100,10 @@ class HubProcess:
         courses_dir: Path | None = None,
         extra_env: dict | None = None,
         synthetic_learners: int = 0,
+        extra_args: list[str] | None = None,
+        scheme: str = "http",
+        verify: bool | str = True,
+        db_url: str = "",
     ):
         self.data_dir = Path(data_dir)
         # `make run`'s demo seeds 300 synthetic learners for the reports; tests that need them
@@ -110,7 +114,10 @@ class HubProcess:
         self.user = user
         self.courses_dir = courses_dir or ROOT / "courses"
         self.extra_env = extra_env or {}
-        self.url = f"http://127.0.0.1:{port}"
+        self.extra_args = extra_args or []
+        self.db_url = db_url  # NaikKelas's database; empty: SQLite in the data directory
+        self.verify = verify  # a CA bundle (the test's own certificate) when serving https
+        self.url = f"{scheme}://127.0.0.1:{port}"
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         self.proc: subprocess.Popen | None = None
 
@@ -119,7 +126,7 @@ class HubProcess:
         """NaikKelas settings of this platform (paths of its data, database URL)."""
         from naikkelas.hub.settings import Settings
 
-        return Settings(data_dir=str(self.data_dir))
+        return Settings(data_dir=str(self.data_dir), db_url=self.db_url)
 
     def command(self) -> list[str]:
         cmd = [
@@ -134,6 +141,9 @@ class HubProcess:
         ]
         if self.demo:
             cmd += ["--demo", "--synthetic-learners", str(self.synthetic_learners)]
+        if self.db_url:
+            cmd += ["--db-url", self.db_url]
+        cmd += self.extra_args
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         return cmd
@@ -158,7 +168,8 @@ class HubProcess:
     def healthy(self) -> bool:
         if self.proc.poll() is not None:
             raise Fatal(f"hub exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
-        return requests.get(f"{self.url}/hub/health", timeout=2).status_code == 200
+        health = requests.get(f"{self.url}/hub/health", timeout=2, verify=self.verify)
+        return health.status_code == 200
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -324,6 +335,16 @@ class Postgres:
 
     def stop(self) -> None:
         self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def new_database(self, name: str) -> str:
+        """URL of a new, empty database `name` in this cluster."""
+        from sqlalchemy import create_engine
+
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine.dispose()
+        return self.url.replace("/postgres?", f"/{name}?")
 
     def remove(self) -> None:
         import contextlib

@@ -119,7 +119,7 @@ def test_the_lesson_survives_a_hub_restart(start_hub, phone):
     # Read the kernel now: once the hub is down the page may reload itself at any moment.
     before = kernel_id(phone)
     own.stop()
-    again = HubProcess(data_dir=own.data_dir, port=own.port, demo=True)
+    again = HubProcess(data_dir=own.data_dir, port=own.port, demo=True, db_url=own.db_url)
     again.log_path = own.log_path.with_name("restart-again.log")
     again.start()
     try:

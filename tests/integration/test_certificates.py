@@ -63,7 +63,7 @@ def verify_page(hub, code):
 
 def cli(hub, *args):
     return subprocess.run(
-        [NAIKKELAS, "certificate", *args, "--data-dir", str(hub.data_dir)],
+        [NAIKKELAS, "certificate", *args, "--data-dir", str(hub.data_dir), "--db-url", hub.db_url],
         capture_output=True,
         text=True,
         timeout=60,
