@@ -15,6 +15,8 @@ from traitlets.config import Config
 from .settings import SERVICE_NAME, Settings
 
 HERE = Path(__file__).parent
+# Where the Zero to JupyterHub chart's proxy pod reaches the hub from (pod networks).
+KUBERNETES_PROXY_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8")
 
 
 def hub_basics(c: Config, settings: Settings) -> None:
@@ -61,6 +63,11 @@ def authenticator(c: Config, settings: Settings) -> None:
     c.JupyterHub.authenticator_class = "naikkelas.hub.auth.NaikKelasAuthenticator"
     c.NaikKelasAuthenticator.db_url = settings.naikkelas_db_url
     c.Authenticator.admin_users = set()  # admins come from the account store's role
+    c.NaikKelasAuthenticator.login_lock_seconds = settings.login_lock_seconds
+    c.NaikKelasAuthenticator.login_delay_seconds = settings.login_delay_seconds
+    if settings.on_kubernetes:
+        # The chart's proxy pod reaches the hub from the cluster's private pod network.
+        c.NaikKelasAuthenticator.trusted_proxies = list(KUBERNETES_PROXY_NETWORKS)
 
 
 def spawner(c: Config, settings: Settings) -> None:

@@ -42,7 +42,7 @@ def engine_for(url: str) -> Engine:
     # Import the modules that define tables so `metadata` knows them all.
     from naikkelas.grading import certificates, progress, submissions  # noqa: F401
 
-    from . import accounts, preferences, profiles  # noqa: F401
+    from . import accounts, preferences, profiles, throttle  # noqa: F401
 
     metadata.create_all(engine)
     return engine
