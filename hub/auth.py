@@ -123,6 +123,11 @@ class NaikKelasAuthenticator(Authenticator):
         await asyncio.to_thread(guard.succeeded, attempt)
         return result
 
+    def get_handlers(self, app):
+        from .headers import login_handler_class
+
+        return [("/login", login_handler_class())]
+
     @default("allow_all")
     def _default_allow_all(self):
         # The account store is the allow list: only accounts in it can authenticate.

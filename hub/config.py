@@ -12,6 +12,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .headers import HUB_CSP, settings_headers
 from .settings import SERVICE_NAME, Settings
 
 HERE = Path(__file__).parent
@@ -32,6 +33,11 @@ def hub_basics(c: Config, settings: Settings) -> None:
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
     # Operators see learners' work through NaikKelas's pages, never inside a learner's server.
     c.JupyterHub.admin_access = False
+    # Security headers of every hub page (the login page has a stricter policy of its own).
+    c.JupyterHub.tornado_settings = {
+        **c.JupyterHub.get("tornado_settings", {}),
+        "headers": settings_headers(settings, HUB_CSP),
+    }
     if settings.on_kubernetes:
         # Addresses, the cookie secret and the proxy are the chart's; learners' pods outlive
         # a hub restart (the chart's choice, kept).
