@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NAIKKELAS = str(Path(sys.executable).with_name("naikkelas"))
-START_TIMEOUT = 90
+START_TIMEOUT = 180  # a loaded CI machine starts the services slowly
 
 
 class Fatal(Exception):
