@@ -40,6 +40,8 @@ from tornado import httpclient, ioloop, web
 
 from naikkelas.hub.accounts import Role, accounts_table, get_account
 from naikkelas.hub.db import engine_for
+from naikkelas.hub.headers import FORMGRADER_CSP, settings_headers
+from naikkelas.hub.headers import apply as apply_headers
 from naikkelas.hub.settings import Settings
 
 from .courses import CourseError, read_course
@@ -176,8 +178,8 @@ class FormgraderHandler(HubOAuthenticated, web.RequestHandler):
         self.engine = engine_for(settings.naikkelas_db_url)
 
     def set_default_headers(self):
-        self.set_header("Content-Security-Policy", "frame-ancestors 'self'")
-        self.set_header("X-Content-Type-Options", "nosniff")
+        # nbgrader's pages use inline scripts and onclick= attributes (naikkelas.hub.headers).
+        apply_headers(self, self.settings["naikkelas_headers"])
         self.set_header("Cache-Control", "no-store")
 
     def check_xsrf_cookie(self):
@@ -279,8 +281,9 @@ class ProxyHandler(FormgraderHandler):
             request_timeout=120,
         )
         self.set_status(response.code, response.reason)
+        ours = {name.lower() for name in self.settings["naikkelas_headers"]}
         for name, value in response.headers.get_all():
-            if name.lower() not in HOP_BY_HOP and name.lower() != "content-security-policy":
+            if name.lower() not in HOP_BY_HOP and name.lower() not in ours:
                 self.add_header(name, value)
         for cookie in response.headers.get_list("Set-Cookie"):
             self.add_header("Set-Cookie", cookie)
@@ -299,6 +302,7 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, r"([^/]+)/(.*)"), ProxyHandler, args),
         ],
         cookie_secret=os.urandom(32),
+        naikkelas_headers=settings_headers(settings, FORMGRADER_CSP),
     )
     app.backends = backends
     return app

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from jupyterhub.auth import Authenticator
 from sqlalchemy.exc import SQLAlchemyError
-from traitlets import Unicode, default
+from tornado import web
+from traitlets import Float, Integer, List, Unicode, default
 
+from . import throttle
 from .accounts import Role, get_account, normalize_username, verify_secret
 from .audit import login_attempt
 from .db import engine_for
@@ -26,6 +28,13 @@ def groups_for(role: Role, cohort: str) -> list[str]:
     if cohort and role in (Role.LEARNER, Role.TRAINER):
         groups.append(f"cohort-{cohort}")
     return groups
+
+
+def _too_many(message: str, wait_seconds: float, status: int = 429) -> web.HTTPError:
+    """An error JupyterHub's login handler shows on the login page as `login_error`."""
+    error = web.HTTPError(status, message)
+    error.headers = {"Retry-After": str(max(1, int(wait_seconds + 0.999)))}
+    return error
 
 
 class NaikKelasAuthenticator(Authenticator):
@@ -42,6 +51,83 @@ class NaikKelasAuthenticator(Authenticator):
     learner_config_dir = Unicode(
         help="JUPYTER_CONFIG_DIR of learners' servers: the lockdown configuration."
     ).tag(config=True)
+
+    login_lock_seconds = Float(
+        900, help="How long a username is locked after 10 wrong PINs (doubling after that)."
+    ).tag(config=True)
+
+    login_delay_seconds = Float(
+        2, help="Wait after the 4th wrong PIN of a username; doubles with each further one."
+    ).tag(config=True)
+
+    trusted_proxies = List(
+        Unicode(),
+        default_value=list(throttle.LOOPBACK),
+        help="""Networks of our own proxy: only a request from one of them has its
+        X-Forwarded-For read (the entry the proxy appended) for the client's address.""",
+    ).tag(config=True)
+
+    trusted_proxy_hops = Integer(
+        1, help="How many trusted proxies append to X-Forwarded-For (ours: 1)."
+    ).tag(config=True)
+
+    _throttle_lock = None
+
+    def login_throttle(self) -> throttle.LoginThrottle:
+        return throttle.LoginThrottle(
+            engine_for(self.db_url),
+            throttle.user_policy(self.login_lock_seconds, self.login_delay_seconds),
+            throttle.address_policy(self.login_lock_seconds, self.login_delay_seconds),
+        )
+
+    def client_address(self, handler) -> str:
+        if handler is None:
+            return "unknown"
+        request = handler.request
+        # The TCP peer (tornado's `remote_ip` is rewritten from client-sent headers).
+        peer = getattr(request.connection.context, "address", None)
+        peer = peer[0] if isinstance(peer, tuple) and peer else request.remote_ip
+        return throttle.client_address(
+            str(peer),
+            request.headers.get("X-Forwarded-For"),
+            self.trusted_proxies,
+            self.trusted_proxy_hops,
+        )
+
+    async def get_authenticated_user(self, handler, data):
+        """Brute-force protection around JupyterHub's login (`authenticate` and the allow
+        checks): a refused attempt is never checked; a wrong PIN that now has to wait says how
+        long. Errors raised here are shown on the login page as `login_error`."""
+        if self._throttle_lock is None:
+            self._throttle_lock = asyncio.Lock()
+        guard = self.login_throttle()
+        username = normalize_username(data.get("username", ""))
+        address = self.client_address(handler)
+        async with self._throttle_lock:
+            attempt = await asyncio.to_thread(guard.begin, username, address)
+        if isinstance(attempt, throttle.Refusal):
+            self.log.warning(
+                "Login of %r from %s refused for %.0f s (%s %s)",
+                username[:32],
+                address,
+                attempt.wait_seconds,
+                attempt.kind,
+                "locked" if attempt.locked else "slowed",
+            )
+            raise _too_many(attempt.message(), attempt.wait_seconds)
+        result = await super().get_authenticated_user(handler, data)
+        if result is None:
+            extra = attempt.failure_message()
+            if extra:
+                raise _too_many(extra, attempt.user_wait, status=403)
+            return None
+        await asyncio.to_thread(guard.succeeded, attempt)
+        return result
+
+    def get_handlers(self, app):
+        from .headers import login_handler_class
+
+        return [("/login", login_handler_class())]
 
     @default("allow_all")
     def _default_allow_all(self):

@@ -120,6 +120,7 @@ def reset_pins(
     """Give each learner a new PIN in one transaction; `before_commit(cards)` runs inside it.
     With `spare_logged_in`, a learner who logged in since being chosen is left out."""
     from .roster import new_pin
+    from .throttle import forget_failures
 
     cards = [Card(name, username, new_pin(pin_length), cohort) for username, name in learners]
     hashes = {c.username: hash_secret(Role.LEARNER, c.pin, pin_length) for c in cards}
@@ -137,6 +138,8 @@ def reset_pins(
         for card in cards:
             write_account(conn, card.username, Role.LEARNER, secret_hash=hashes[card.username])
             record(conn, actor, "pin_reset", card.username, cohort=cohort, via=via)
+            # A learner locked out by wrong guesses can use the new PIN at once.
+            forget_failures(conn, card.username)
         if before_commit is not None and cards:
             before_commit(cards)
     return cards

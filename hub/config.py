@@ -12,9 +12,12 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .headers import HUB_CSP, settings_headers
 from .settings import SERVICE_NAME, Settings
 
 HERE = Path(__file__).parent
+# Where the Zero to JupyterHub chart's proxy pod reaches the hub from (pod networks).
+KUBERNETES_PROXY_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8")
 
 
 OFFICIALS_PAGE = f"/services/{SERVICE_NAME}/pejabat/"
@@ -49,6 +52,11 @@ def hub_basics(c: Config, settings: Settings) -> None:
         # JupyterHub's own absolute URLs and redirects use the operator's public address, and
         # its cookies are marked Secure when that address is https.
         c.JupyterHub.public_url = settings.public_base_url + "/"
+    # Security headers of every hub page (the login page has a stricter policy of its own).
+    c.JupyterHub.tornado_settings = {
+        **c.JupyterHub.get("tornado_settings", {}),
+        "headers": settings_headers(settings, HUB_CSP),
+    }
     if settings.on_kubernetes:
         # Addresses, the cookie secret and the proxy are the chart's; learners' pods outlive
         # a hub restart (the chart's choice, kept).
@@ -88,6 +96,11 @@ def authenticator(c: Config, settings: Settings) -> None:
     c.JupyterHub.authenticator_class = "naikkelas.hub.auth.NaikKelasAuthenticator"
     c.NaikKelasAuthenticator.db_url = settings.naikkelas_db_url
     c.Authenticator.admin_users = set()  # admins come from the account store's role
+    c.NaikKelasAuthenticator.login_lock_seconds = settings.login_lock_seconds
+    c.NaikKelasAuthenticator.login_delay_seconds = settings.login_delay_seconds
+    if settings.on_kubernetes:
+        # The chart's proxy pod reaches the hub from the cluster's private pod network.
+        c.NaikKelasAuthenticator.trusted_proxies = list(KUBERNETES_PROXY_NETWORKS)
 
 
 def spawner(c: Config, settings: Settings) -> None:

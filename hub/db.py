@@ -38,7 +38,7 @@ def load_tables() -> None:
     module goes here, and its migration in `hub/migrations/versions/` (docs/development.md)."""
     from naikkelas.grading import certificates, hand_grades, progress, submissions  # noqa: F401
 
-    from . import accounts, audit, data_notice, preferences, profiles  # noqa: F401
+    from . import accounts, audit, data_notice, preferences, profiles, throttle  # noqa: F401
 
 
 @cache

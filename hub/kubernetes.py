@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from traitlets.config import Config
 
 from .config import apply_config, culler_options
+from .headers import LESSON_CSP, settings_headers
 from .lockdown import learner_config_files
 from .settings import KUBERNETES_FORMGRADER_PORT, KUBERNETES_SERVICE_PORT, Settings
 
@@ -143,7 +144,10 @@ def helm_values(settings: Settings, options: KubernetesOptions | None = None) ->
         raise DeployError("settings are not for the kubernetes platform")
     c = built_config(settings)
     culler = culler_options(settings)
-    learner_files = learner_config_files(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
+    learner_files = learner_config_files(
+        kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
+        headers=settings_headers(settings, LESSON_CSP),
+    )
     service_port = {"port": KUBERNETES_SERVICE_PORT, "protocol": "TCP"}
     formgrader_port = {"port": KUBERNETES_FORMGRADER_PORT, "protocol": "TCP"}
     return {

@@ -52,8 +52,14 @@ MAX_KERNEL_MESSAGE_BYTES = 32 * 1024 * 1024
 FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp|mp3|ogg|oga|opus|m4a|wav)",)
 
 
-def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
-    """The jupyter_server configuration of a learner's server."""
+def learner_server_config(
+    *, kernel_cull_idle_seconds: int = 600, headers: dict[str, str] | None = None
+) -> dict:
+    """The jupyter_server configuration of a learner's server. `headers` are the security
+    headers of its pages (`naikkelas.hub.headers`; Voila lessons' policy by default)."""
+    from .headers import LESSON_CSP, common_headers
+
+    headers = headers or {**common_headers(), "Content-Security-Policy": LESSON_CSP}
     extensions = {name: False for name in DISABLED_EXTENSIONS}
     extensions.update({name: True for name in ENABLED_EXTENSIONS})
     return {
@@ -64,7 +70,10 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             "default_url": "/naikkelas",
             "allow_root": False,
             "disable_check_xsrf": False,
-            "tornado_settings": {"websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES},
+            "tornado_settings": {
+                "websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES,
+                "headers": dict(headers),
+            },
         },
         "ContentsManager": {"allow_hidden": False, "hide_globs": ["*"]},
         "FileContentsManager": {"delete_to_trash": False},
@@ -96,10 +105,14 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
 MIGRATED_MARKER = "migrated"
 
 
-def learner_config_files(*, kernel_cull_idle_seconds: int = 600) -> dict[str, str]:
+def learner_config_files(
+    *, kernel_cull_idle_seconds: int = 600, headers: dict[str, str] | None = None
+) -> dict[str, str]:
     """The files of a learner server's JUPYTER_CONFIG_DIR, by name: written to the public folder
     by `naikkelas run`, mounted into learner pods by the Kubernetes values."""
-    config = learner_server_config(kernel_cull_idle_seconds=kernel_cull_idle_seconds)
+    config = learner_server_config(
+        kernel_cull_idle_seconds=kernel_cull_idle_seconds, headers=headers
+    )
     return {
         "jupyter_server_config.json": json.dumps(config, indent=2) + "\n",
         MIGRATED_MARKER: "naikkelas\n",

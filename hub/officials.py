@@ -40,6 +40,7 @@ from .dashboard import (
     value_label,
 )
 from .db import engine_for
+from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
 from .settings import Settings
 
 TIMEZONE = ZoneInfo("Asia/Jakarta")
@@ -64,10 +65,11 @@ class OfficialHandler(HubOAuthenticated, web.RequestHandler):
         self.cache = facts_cache(settings)
 
     def set_default_headers(self):
+        # The platform's headers for staff pages (nosniff, referrer policy, HSTS with TLS),
+        # with the strict page policy: the dashboard has no script at all.
+        apply(self, self.settings["naikkelas_headers"](STRICT_PAGE_CSP))
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Frame-Options", "DENY")
-        self.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-        self.set_header("X-Content-Type-Options", "nosniff")
 
     def check_official(self) -> None:
         account = get_account(self.engine, self.current_user["name"])
@@ -259,7 +261,10 @@ def official_routes(prefix: str, args: dict) -> list:
         (f"{prefix}pejabat/unduh/(csv|xlsx|pdf)", ExportHandler, args),
         (
             f"{prefix}pejabat/static/(.*)",
-            web.StaticFileHandler,
-            {"path": str(Path(__file__).parent / "static")},
+            SecureStaticFileHandler,
+            {
+                "path": str(Path(__file__).parent / "static"),
+                "headers": settings_headers(args["settings"], API_CSP),
+            },
         ),
     ]

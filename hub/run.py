@@ -18,6 +18,7 @@ from naikkelas.grading.release import release_course
 from .config import apply_config
 from .db import engine_for
 from .demo import DEMO_COHORT, banner, seed_demo_accounts
+from .headers import LESSON_CSP, settings_headers
 from .lockdown import MIGRATED_MARKER, learner_config_files
 from .settings import Settings
 
@@ -48,7 +49,10 @@ def prepare(settings: Settings) -> None:
     for folder in (public, settings.released_path, settings.learner_config_path):
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o755)  # noqa: S103 - learners must read it
-    files = learner_config_files(kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds)
+    files = learner_config_files(
+        kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
+        headers=settings_headers(settings, LESSON_CSP),
+    )
     for name, text in files.items():
         target = settings.learner_config_path / name
         if name == MIGRATED_MARKER and target.exists():

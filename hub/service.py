@@ -60,6 +60,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
 from .officials import official_routes
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
@@ -82,6 +83,9 @@ class LessonHandler(HubAuthenticated, web.RequestHandler):
         self.nk = settings
         self.keys = keys
         self.engine = engine_for(settings.naikkelas_db_url)
+
+    def set_default_headers(self):
+        apply(self, self.settings["naikkelas_headers"](API_CSP))
 
     def check_xsrf_cookie(self):
         # Token-authenticated API for kernels; no cookies are accepted (see get_current_user).
@@ -388,8 +392,25 @@ class PreferencesHandler(LessonHandler):
 class HealthHandler(web.RequestHandler):
     """The hub and operators check the service is up here (no data, no login)."""
 
+    def set_default_headers(self):
+        apply(self, self.settings["naikkelas_headers"](API_CSP))
+
     def get(self):
         self.finish({"status": "ok"})
+
+
+class NotFoundHandler(web.RequestHandler):
+    """Every other address of the service: a plain 404 with the security headers."""
+
+    def set_default_headers(self):
+        apply(self, self.settings["naikkelas_headers"](STRICT_PAGE_CSP))
+
+    def prepare(self):
+        raise web.HTTPError(404)
+
+    def write_error(self, status_code, **kwargs):
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("Halaman tidak ditemukan.\n" if status_code == 404 else "Terjadi kesalahan.\n")
 
 
 def make_app(settings: Settings, prefix: str) -> web.Application:
@@ -398,6 +419,10 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
 
     keys = KeyStore(settings.source_path)
     args = {"settings": settings, "keys": keys}
+
+    def headers(policy: str) -> dict[str, str]:
+        return settings_headers(settings, policy)
+
     route = r"api/lessons/([^/]+)/([^/]+)/"
     return web.Application(
         [
@@ -415,8 +440,8 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (
                 url_path_join(prefix, "pelatih/static/(.*)"),
-                web.StaticFileHandler,
-                {"path": str(Path(__file__).parent / "static")},
+                SecureStaticFileHandler,
+                {"path": str(Path(__file__).parent / "static"), "headers": headers(API_CSP)},
             ),
             # Before the cohort view's kelas/<cohort>/<course>, which would take .../peserta.
             *pin_routes(prefix, args),
@@ -427,6 +452,9 @@ def make_app(settings: Settings, prefix: str) -> web.Application:
         ],
         cookie_secret=os.urandom(32),
         naikkelas_prefix=prefix,
+        # Security headers by page policy (naikkelas.hub.headers), HSTS when https.
+        naikkelas_headers=headers,
+        default_handler_class=NotFoundHandler,
     )
 
 

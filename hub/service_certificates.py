@@ -27,6 +27,7 @@ from naikkelas.grading.certificate_pdf import Fonts, indonesian_date, render_cer
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .headers import apply
 from .service import LessonHandler
 from .settings import Settings
 
@@ -128,6 +129,8 @@ class VerifyPageHandler(web.RequestHandler):
         self.engine = engine_for(settings.naikkelas_db_url)
 
     def set_default_headers(self):
+        # nosniff, referrer policy and HSTS as on every page; this page's own stricter rest.
+        apply(self, self.settings["naikkelas_headers"](SECURITY_HEADERS["Content-Security-Policy"]))
         for name, value in SECURITY_HEADERS.items():
             self.set_header(name, value)
 

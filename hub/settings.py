@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from traitlets import Bool, Enum, Integer, TraitError, Unicode, default, validate
+from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 SERVICE_NAME = "naikkelas"
@@ -154,6 +154,31 @@ class Settings(Configurable):
     @default("grading_lease_seconds")
     def _default_lease(self):
         return int(os.environ.get("NAIKKELAS_GRADING_LEASE_SECONDS", "30"))
+
+    login_lock_seconds = Float(
+        help="""How long a username is locked after 10 wrong PINs or passwords (each wrong one
+        after that locks it twice as long, up to 96 times this). An address is locked after 300.
+        $NAIKKELAS_LOGIN_LOCK_SECONDS sets the default (900)."""
+    ).tag(config=True)
+
+    @default("login_lock_seconds")
+    def _default_lock(self):
+        return float(os.environ.get("NAIKKELAS_LOGIN_LOCK_SECONDS", "900"))
+
+    login_delay_seconds = Float(
+        help="""Wait imposed after the 4th wrong PIN of a username, doubling with each further
+        one up to 64 times this. $NAIKKELAS_LOGIN_DELAY_SECONDS sets the default (2)."""
+    ).tag(config=True)
+
+    @default("login_delay_seconds")
+    def _default_delay(self):
+        return float(os.environ.get("NAIKKELAS_LOGIN_DELAY_SECONDS", "2"))
+
+    hsts_seconds = Integer(
+        31536000,
+        help="""max-age of the Strict-Transport-Security header, sent only when `public_url`
+        is https (0: never sent).""",
+    ).tag(config=True)
 
     public_url = Unicode(
         help="""Address people reach this NaikKelas at (`https://naikkelas.example.go.id`), as

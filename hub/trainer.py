@@ -31,6 +31,7 @@ from naikkelas.grading.release import release_course
 
 from .accounts import Role, get_account
 from .db import engine_for
+from .headers import TRAINER_CSP, apply
 from .settings import Settings
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -49,7 +50,7 @@ class TrainerHandler(HubOAuthenticated, web.RequestHandler):
     def set_default_headers(self):
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Frame-Options", "DENY")
-        self.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        apply(self, self.settings["naikkelas_headers"](TRAINER_CSP))
 
     def cohorts(self) -> list[str]:
         """The cohorts the caller may see; 403 for anyone who is not a trainer or operator."""

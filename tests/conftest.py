@@ -50,7 +50,7 @@ PHONE = {"width": 360, "height": 740}
 def pytest_collection_modifyitems(items):
     for item in items:
         parts = Path(str(item.fspath)).parts
-        if "integration" in parts:
+        if "integration" in parts or "security" in parts:
             item.add_marker(pytest.mark.hub)
         if "browser" in parts:
             item.add_marker(pytest.mark.hub)

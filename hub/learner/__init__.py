@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_server.utils import url_path_join
-from tornado import web
+
+from naikkelas.hub.headers import SecureStaticFileHandler
 
 from .handlers import (
     CertificateHandler,
@@ -57,8 +58,8 @@ def _load_jupyter_server_extension(serverapp):
         ),
         (
             url_path_join(base_url, "/naikkelas/static/(.*)"),
-            web.StaticFileHandler,
-            {"path": str(HERE / "static")},
+            SecureStaticFileHandler,
+            {"path": str(HERE / "static"), "headers": web_app.settings.get("headers") or None},
         ),
     ]
     web_app.add_handlers(".*$", handlers)

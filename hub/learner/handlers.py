@@ -14,6 +14,7 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from naikkelas.grading.courses import CourseError, list_courses
+from naikkelas.hub.headers import STRICT_PAGE_CSP
 from naikkelas.hub.preferences import SETTINGS
 
 _templates = jinja2.Environment(
@@ -64,7 +65,15 @@ async def learner_preferences(log) -> dict[str, bool]:
     return {name: data.get(name) is True for name in SETTINGS}
 
 
-class CourseHomeHandler(JupyterHandler):
+class StrictPageHandler(JupyterHandler):
+    """A page of ours without script: a stricter policy than the server's (Voila's) default."""
+
+    @property
+    def content_security_policy(self) -> str:
+        return STRICT_PAGE_CSP
+
+
+class CourseHomeHandler(StrictPageHandler):
     """The learner's course home: released courses and their lessons, plain HTML."""
 
     @web.authenticated
@@ -129,7 +138,7 @@ class CourseHomeHandler(JupyterHandler):
         self.finish(html)
 
 
-class PreferencesFormHandler(JupyterHandler):
+class PreferencesFormHandler(StrictPageHandler):
     """The course home's "Huruf besar" / "Kontras tinggi" buttons: a plain form post (no script
     needed), saved through the NaikKelas service for every device, then back to the course home."""
 
@@ -186,7 +195,7 @@ class KernelAliveHandler(JupyterHandler):
         self.finish()
 
 
-class CertificateHandler(JupyterHandler):
+class CertificateHandler(StrictPageHandler):
     """The learner's certificate of a course, fetched from the NaikKelas service with this
     server's token (the browser never holds a token). A certificate not available (yet) gets
     a page saying why, in the service's words."""

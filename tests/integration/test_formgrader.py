@@ -60,7 +60,7 @@ def test_the_switcher_lists_the_cohorts_courses_and_opens_the_formgrader(hub, pe
     r = pelatih.get(f"{hub.url}{FG}/{COURSE}/formgrader")
     assert r.status_code == 200 and "nbgrader formgrade" in r.text
     # Served top-level and allowed to frame only itself (not 'none', which blanks nbgrader).
-    assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert r.headers["Content-Security-Policy"].endswith("frame-ancestors 'self'")
 
 
 def test_a_trainer_sees_only_their_cohorts_learners(hub, pelatih, graded):

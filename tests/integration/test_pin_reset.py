@@ -91,3 +91,27 @@ def test_learners_and_officials_cannot_reset_pins(hub, new_learner, who, secret)
     r = client.post(reset_url(hub, "demo", username), data={"_xsrf": xsrf})
     assert r.status_code == 403
     assert logs_in(hub, username, pin)
+
+
+def test_a_learner_locked_out_by_wrong_pins_logs_in_with_the_new_one_at_once(hub, new_learner):
+    """Locked for 15 minutes after 10 wrong PINs, the learner asks the trainer for a new one:
+    it works straight away, without waiting for the lock to run out."""
+    from datetime import UTC, datetime, timedelta
+
+    from naikkelas.hub.throttle import LoginThrottle
+
+    username, pin = new_learner(display_name="Ibu Salah PIN")
+    engine = engine_for(hub.settings.naikkelas_db_url)
+    clock = [datetime.now(UTC) - timedelta(seconds=300)]
+    throttle = LoginThrottle(engine, clock=lambda: clock[0])
+    locked = None
+    while locked is None or not locked.user_locks:
+        locked = throttle.begin(username, "192.0.2.7")  # ten wrong PINs, waiting out each delay
+        clock[0] += timedelta(seconds=locked.user_wait + 1)
+    assert not logs_in(hub, username, pin), "the right PIN is refused while locked"
+
+    trainer = browser_of(hub, "pelatih", "pelatih-demo")
+    page = trainer.get(f"{hub.url}{PAGES}/kelas/demo/peserta")
+    r = trainer.post(reset_url(hub, "demo", username), data={"_xsrf": form_xsrf(page.text)})
+    new_pin = re.search(r'id="nk-pin">(\d+)<', r.text).group(1)
+    assert logs_in(hub, username, new_pin)
