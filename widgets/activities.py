@@ -145,4 +145,7 @@ class SelfCheck(widgets.VBox):
         self.response.value = status(self.responses[index])
 
     def texts(self) -> list[str]:
-        return [self.prompt.value, *(markdown(t) for t in self.options + self.responses)]
+        """What a learner reads here: the prompt, the options and one response (the longest),
+        since only the chosen option's response is shown."""
+        longest = max(self.responses, key=len)
+        return [self.prompt.value, *(markdown(t) for t in [*self.options, longest])]

@@ -98,3 +98,10 @@ def test_every_screen_with_an_activity_is_interactive():
 def test_mistakes_in_an_activity_are_refused_when_written(make):
     with pytest.raises(ValueError):
         make()
+
+
+def test_reading_text_counts_every_card_and_the_one_response_a_learner_reads():
+    _, check, cards = build()
+    assert len(cards.texts()) == 2 and "Kode <strong>rahasia</strong>" in cards.texts()[0]
+    read = " ".join(check.texts())
+    assert "kita mulai dari awal" in read and "Anda sudah" not in read, "the longest response only"
