@@ -27,6 +27,7 @@ from .release import learner_copy, lesson_problems
 MAX_MINUTES = 10
 READING_WORDS_PER_MINUTE = 90  # slow readers with little schooling
 SECONDS_PER_QUESTION = 30
+SECONDS_PER_ACTIVITY = 5  # a Reveal or SelfCheck: its taps (its text is counted as reading)
 LONG_SENTENCE_WORDS = 20
 INDONESIAN = set(
     "yang dan di ke dari ini itu untuk dengan tidak anda ada atau juga bisa akan sudah kalau "
@@ -43,6 +44,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     questions: int = 0
     screens: int = 0
+    minutes: float = 0.0  # estimated reading and doing time
 
     def problem(self, text: str, cell: int | None = None) -> None:
         self.problems.append(_where(self.path, cell) + text)
@@ -81,13 +83,17 @@ def _wrong(entry, question):
     return "jawaban-salah-validasi"
 _key = globals().get("KEY", {})
 _texts = []
+_activities = []
 def _collect(widget):
+    if callable(getattr(widget, "texts", None)):  # Reveal, SelfCheck: their text, shown or not
+        _activities.append(widget); _texts.extend(widget.texts()); return
     value = getattr(widget, "value", None)
     if isinstance(value, str) and "<" in value: _texts.append(value)
     for child in getattr(widget, "children", ()): _collect(child)
 for _screen in lesson.screens: _collect(_screen.box)
 _report = {"questions": {q: type(w).__name__ for q, w in lesson.questions.items()},
-           "screens": len(lesson.screens), "texts": _texts}
+           "screens": len(lesson.screens), "texts": _texts, "activities": len(_activities),
+           "idle": [n for n, s in enumerate(lesson.screens, 1) if not s.interactive]}
 for _mode, _make in (("right", _right), ("wrong", _wrong)):
     _client = _Local(_key)
     _feedback = []
@@ -178,14 +184,18 @@ def _run(report: Report, nb, key: dict, timeout: int) -> None:
         report.problem("wrong answers score full marks")
     if any(not f for f in result["right"]["feedback"] + result["wrong"]["feedback"]):
         report.problem("a question gives no feedback")
-    _text_checks(report, result["texts"], len(questions))
+    for screen in result["idle"]:
+        report.problem(
+            f"screen {screen} has nothing to do: add a question, Reveal cards or a SelfCheck"
+        )
+    _text_checks(report, result["texts"], len(questions), result["activities"])
 
 
 def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def _text_checks(report: Report, texts: list[str], questions: int) -> None:
+def _text_checks(report: Report, texts: list[str], questions: int, activities: int = 0) -> None:
     for html in texts:
         for img in re.findall(r"<img\b[^>]*>", html):
             alt = re.search(r'\balt="([^"]*)"', img)
@@ -199,7 +209,11 @@ def _text_checks(report: Report, texts: list[str], questions: int) -> None:
             f"learner text does not read as Indonesian ({indonesian} Indonesian "
             f"and {english} English function words)"
         )
-    minutes = len(words) / READING_WORDS_PER_MINUTE + questions * SECONDS_PER_QUESTION / 60
+    minutes = (
+        len(words) / READING_WORDS_PER_MINUTE
+        + (questions * SECONDS_PER_QUESTION + activities * SECONDS_PER_ACTIVITY) / 60
+    )
+    report.minutes = minutes
     if minutes > MAX_MINUTES:
         report.problem(f"estimated {minutes:.1f} minutes of reading and doing; keep it ≤ 10")
     for sentence in re.split(r"(?<=[.!?])\s+", " ".join(_plain(t) for t in texts)):

@@ -23,6 +23,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for report in reports:
         print(
             f"{report.path}: {report.screens} screens, {report.questions} questions, "
+            f"about {report.minutes:.1f} minutes, "
             f"{len(report.problems)} problems, {len(report.warnings)} warnings"
         )
         for line in report.problems:

@@ -21,6 +21,8 @@ _EXPORTS = {
     "Matching": ".questions",
     "ImageRegion": ".questions",
     "Scenario": ".questions",
+    "Reveal": ".activities",
+    "SelfCheck": ".activities",
     "preview": ".client",
     "Simulator": ".simulators",
 }

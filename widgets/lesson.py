@@ -19,6 +19,7 @@ import time
 import ipywidgets as widgets
 from IPython.display import display
 
+from .activities import has_activity
 from .client import ClientError, ProgressClient, connect
 from .lesson_tools import DisplayToggles, audio_part, listen_button
 from .questions import TARGET, Question
@@ -42,6 +43,11 @@ class Screen:
                 raise TypeError(f"a screen holds text or widgets, not {type(part).__name__}")
         self.box = widgets.VBox(children)
         self.box.add_class("nk-screen")
+
+    @property
+    def interactive(self) -> bool:
+        """Whether the learner has something to do here (a question, cards, a simulator ...)."""
+        return has_activity(self.box)
 
 
 def course_home_url(environ=os.environ) -> str:

@@ -77,6 +77,9 @@ def test_lesson_with_every_typed_and_tapped_question(hub, page, audits, new_lear
     log_in(page, hub, username, pin)
     open_lesson(page, "Cara menjawab soal", 9)
     audits.check("lesson-text")
+    button(page, "Pernah").click()  # an ungraded SelfCheck, with its response shown
+    page.get_by_role("status").filter(has_text="cukup menekan tombol").wait_for()
+    audits.check("selfcheck-answered")
     lanjut(page, "Langkah 2 dari 9")
 
     button(page, "Mengetik kode program").click()
@@ -125,6 +128,9 @@ def test_lesson_with_every_typed_and_tapped_question(hub, page, audits, new_lear
     page.locator(".nk-right").wait_for()
     lanjut(page, "Langkah 9 dari 9")
 
+    button(page, "Cara melihat skor?").click()  # Reveal cards, one turned
+    page.get_by_role("status").filter(has_text="di langkah terakhir").wait_for()
+    audits.check("reveal-card-open")
     button(page, "Selesai").click()
     page.get_by_text("Skor Anda: 7 dari 7").wait_for()
     audits.check("lesson-closing")

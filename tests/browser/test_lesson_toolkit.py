@@ -22,6 +22,9 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     login(page, hub)
     page.get_by_role("link", name="Cara menjawab soal").tap()
     page.get_by_text("Langkah 1 dari 9").wait_for(timeout=60_000)
+    # An ungraded SelfCheck on the goals screen: a tap shows the author's response, announced.
+    page.get_by_role("button", name="Belum pernah", exact=True).tap()
+    page.get_by_role("status").filter(has_text="Di NaikKelas caranya mudah").wait_for()
     lanjut(page)
 
     # single choice: wrong, then right
@@ -84,6 +87,17 @@ def test_all_question_types_resume_and_score(hub, phone, artifacts):
     page.locator(".nk-right").wait_for()
     lanjut(page)
 
+    # Reveal cards on the summary: the back appears (announced) on a tap, goes on a second.
+    card = page.get_by_role("button", name="Cara melihat skor?")
+    size = card.bounding_box()
+    assert size["height"] >= 44 and size["width"] >= 300, f"a full-width touch target: {size}"
+    card.tap()
+    back = page.get_by_role("status").filter(has_text="di langkah terakhir")
+    back.wait_for()
+    card.tap()
+    back.wait_for(state="detached")
+    card.tap()
+    back.wait_for()
     page.get_by_role("button", name="Selesai").tap()
     page.get_by_text("Pelajaran selesai").wait_for()
     page.get_by_text("Skor Anda: 7 dari 7").wait_for()

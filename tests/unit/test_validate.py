@@ -80,6 +80,22 @@ def test_english_text_and_pictures_without_alt_are_problems(tmp_path):
     assert "a picture has no alt text" in problems
 
 
+def test_a_screen_with_nothing_to_do_is_reported_and_activities_count(tmp_path):
+    text_only = GOOD + '\nlesson.screen("## Ringkasan\\nIni hanya teks untuk dibaca.")'
+    report = validate_lesson(lesson(tmp_path, [text_only, KEY, "lesson.show()"]))
+    assert any("screen 2 has nothing to do" in p for p in report.problems), report.problems
+    assert not any("screen 1 " in p for p in report.problems), "screen 1 has a question"
+    before = report.minutes
+    with_cards = GOOD.replace("import Lesson,", "import Lesson, Reveal, SelfCheck,") + (
+        '\nlesson.screen("## Ringkasan", Reveal([("Apa itu OTP?", "Kode rahasia sekali pakai '
+        'yang tidak boleh diberikan kepada siapa pun.")]))'
+        '\nlesson.screen("Tujuan", SelfCheck("Pernah?", ["Ya", "Belum"], "Mari belajar."))'
+    )
+    report = validate_lesson(lesson(tmp_path, [with_cards, KEY, "lesson.show()"]))
+    assert report.problems == [] and report.questions == 1 and report.screens == 3
+    assert report.minutes > before, "the cards' hidden backs and responses are reading time"
+
+
 def test_cli_exits_1_listing_problems_and_0_when_sound(tmp_path):
     path = lesson(tmp_path, [GOOD, KEY.replace('"answer": 1', '"answer": "x"'), "lesson.show()"])
     result = subprocess.run(
