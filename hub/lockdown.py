@@ -64,7 +64,14 @@ def learner_server_config(*, kernel_cull_idle_seconds: int = 600) -> dict:
             "default_url": "/naikkelas",
             "allow_root": False,
             "disable_check_xsrf": False,
-            "tornado_settings": {"websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES},
+            "tornado_settings": {
+                "websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES,
+                # gzip every text response (pages, scripts, styles, JSON): stock Voila sends
+                # ~4.7 MiB uncompressed per lesson page. See docs/performance.md.
+                "compress_response": True,
+            },
+            # permessage-deflate on the kernel websocket: widget state is verbose JSON.
+            "websocket_compression_options": {},
         },
         "ContentsManager": {"allow_hidden": False, "hide_globs": ["*"]},
         "FileContentsManager": {"delete_to_trash": False},
