@@ -84,6 +84,9 @@ def test_other_versions_and_other_extensions_are_not_served(hub, lesson):
         "@jupyter-notebook/application-extension/package.json",
         "../../../../etc/passwd",
         "@jupyter-widgets/jupyterlab-manager/package.json",
+        "@jupyter-widgets/jupyterlab-manager/static/../../../../../../../etc/passwd",
+        "@jupyter-widgets/jupyterlab-manager/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     )
     for path in refused:
-        assert get(client, f"{prefix}/{path}").status_code in (403, 404), path
+        r = get(client, f"{prefix}/{path}")
+        assert r.status_code in (403, 404) and "root:" not in r.text, path
