@@ -1,8 +1,9 @@
 """Lesson-page assets at versioned URLs a phone may cache for a year.
 
-Stock Voila serves its front-end (`voila/static/voila.js` and ~100 chunks it loads by name) and
-the widget extensions (`voila/labextensions/...`) with `Cache-Control: no-cache`, so every lesson
-visit asks again for each file: dozens of round trips on a 3G link. Here the same files are
+Stock Voila serves its front-end (`voila/static/voila.js` and ~100 chunks it loads by name) with
+no Cache-Control (the browser guesses) and the widget extensions (`voila/labextensions/...`) with
+`Cache-Control: no-cache`, so a repeat lesson visit asks again for dozens of files: a round trip
+each on a 3G link. Here the same files are
 served under `naikkelas/v/<version>/...`, where <version> is a hash of their contents taken when
 the learner's server starts: when Voila, ipywidgets or NaikKelas's own scripts change, the URLs
 change, so a year-long `immutable` cache can never serve a stale file. A URL with any other
