@@ -73,7 +73,12 @@ def learner_server_config(
             "tornado_settings": {
                 "websocket_max_message_size": MAX_KERNEL_MESSAGE_BYTES,
                 "headers": dict(headers),
+                # gzip every text response (pages, scripts, styles, JSON): stock Voila sends
+                # ~4.7 MiB uncompressed per lesson page. See docs/performance.md.
+                "compress_response": True,
             },
+            # permessage-deflate on the kernel websocket: widget state is verbose JSON.
+            "websocket_compression_options": {},
         },
         "ContentsManager": {"allow_hidden": False, "hide_globs": ["*"]},
         "FileContentsManager": {"delete_to_trash": False},

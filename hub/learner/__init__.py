@@ -13,6 +13,7 @@ from jupyter_server.utils import url_path_join
 
 from naikkelas.hub.headers import SecureStaticFileHandler
 
+from . import assets
 from .handlers import (
     CertificateHandler,
     CourseHomeHandler,
@@ -43,7 +44,12 @@ def _jupyter_server_extension_points():
 def _load_jupyter_server_extension(serverapp):
     web_app = serverapp.web_app
     base_url = web_app.settings["base_url"]
+    version = assets.asset_version()
+    # Voila reads its configuration when its own extension loads, after this one: its lesson
+    # pages then point at the versioned, long-cached asset URLs (see assets.py).
+    serverapp.config.VoilaConfiguration.page_config_hook = assets.page_config_hook(version)
     handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
+    handlers += assets.asset_handlers(base_url, version)
     handlers += [
         (url_path_join(base_url, "/naikkelas/?"), CourseHomeHandler),
         (url_path_join(base_url, "/naikkelas/tampilan"), PreferencesFormHandler),
@@ -64,7 +70,10 @@ def _load_jupyter_server_extension(serverapp):
     ]
     web_app.add_handlers(".*$", handlers)
     web_app.settings["naikkelas_root_dir"] = serverapp.root_dir
+    web_app.settings["naikkelas_static_url"] = assets.static_url(base_url, version)
     # Voila points the page at MathJax on a public CDN unless told otherwise; lessons need no
     # maths, so a local no-op script keeps the page from reaching out.
-    web_app.settings["mathjax_url"] = url_path_join(base_url, "naikkelas/static/no-mathjax.js")
+    web_app.settings["mathjax_url"] = url_path_join(
+        web_app.settings["naikkelas_static_url"], "no-mathjax.js"
+    )
     serverapp.log.info("NaikKelas learner extension loaded; lessons from %s", serverapp.root_dir)

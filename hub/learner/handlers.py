@@ -131,7 +131,7 @@ class CourseHomeHandler(StrictPageHandler):
             lessons_url=lessons_url,
             problem=problem,
             name=display_name or getattr(user, "username", ""),
-            static_url=url_path_join(base_url, "naikkelas/static"),
+            static_url=self.settings["naikkelas_static_url"],
             logout_url=self.settings.get("hub_prefix", "/hub/") + "logout",
         )
         self.set_header("Cache-Control", "no-store")
@@ -234,7 +234,7 @@ class CertificateHandler(StrictPageHandler):
             _templates.get_template("certificate_problem.html").render(
                 message=message,
                 home_url=url_path_join(self.base_url, "naikkelas"),
-                static_url=url_path_join(self.base_url, "naikkelas/static"),
+                static_url=self.settings["naikkelas_static_url"],
             )
         )
 

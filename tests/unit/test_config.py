@@ -68,6 +68,9 @@ def test_learner_server_config_closes_everything_but_voila():
     assert cfg["KernelManager"]["autorestart"] is False, "a restarted kernel leaves an inert page"
     # A photo uploaded in a lesson is one websocket message (tornado's default limit: 10 MiB).
     assert cfg["ServerApp"]["tornado_settings"]["websocket_max_message_size"] >= 25 * 1024 * 1024
+    # Phones on metered data: gzip on every text response, deflate on the kernel websocket.
+    assert cfg["ServerApp"]["tornado_settings"]["compress_response"] is True
+    assert cfg["ServerApp"]["websocket_compression_options"] == {}
     json.dumps(cfg)  # written as JSON for the learner server
 
 
