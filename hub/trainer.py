@@ -32,6 +32,7 @@ from naikkelas.grading.release import release_course
 from .accounts import Role, get_account
 from .db import engine_for
 from .headers import TRAINER_CSP, apply
+from .roster_words import indonesian as roster_words
 from .settings import Settings
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -40,6 +41,8 @@ REFRESH_SECONDS = 5
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=True
 )
+# Roster findings (English for operators' command line) as trainers read them.
+_templates.globals["roster_words"] = roster_words
 
 
 class TrainerHandler(HubOAuthenticated, web.RequestHandler):

@@ -28,6 +28,7 @@ from tornado import web
 from .accounts import Role, get_account
 from .roster import RosterError, apply_import, plan_import
 from .roster_read import RowProblem, check_cohort
+from .roster_words import indonesian as roster_words
 from .trainer import TrainerHandler
 
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes: a roster of thousands of learners is a few hundred kB
@@ -122,7 +123,7 @@ class UploadHandler(RosterPage):
             plan = await asyncio.to_thread(self.plan, account, path, cohort)
         except RosterError as e:
             shutil.rmtree(folder, ignore_errors=True)
-            self.form(f"Berkas tidak bisa dipakai: {e}", 400)
+            self.form(f"Berkas tidak bisa dipakai: {roster_words(str(e)) or e}", 400)
             return
         if plan.problems:
             shutil.rmtree(folder, ignore_errors=True)
@@ -163,7 +164,7 @@ class ConfirmHandler(RosterPage):
                 actor=account.username,
             )
         except RosterError as e:
-            self.form(f"Tidak ada yang diimpor: {e}", 409)
+            self.form(f"Tidak ada yang diimpor: {roster_words(str(e)) or e}", 409)
             return
         finally:
             shutil.rmtree(folder, ignore_errors=True)
