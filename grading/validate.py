@@ -22,6 +22,7 @@ from naikkelas.widgets.checking import AnswerKeyError, extract_key, validate_key
 
 from .courses import CourseError, read_course
 from .nbsource import LessonFormError, to_source_form
+from .plain_words import HARD_WORDS
 from .release import learner_copy, lesson_problems
 
 MAX_MINUTES = 10
@@ -220,6 +221,8 @@ def _text_checks(report: Report, texts: list[str], questions: int, activities: i
         count = len(sentence.split())
         if count > LONG_SENTENCE_WORDS:
             report.warn(f"long sentence ({count} words): {sentence.strip()[:80]}…")
+    for word in sorted(set(words) & HARD_WORDS.keys()):
+        report.warn(f"hard word {word!r} ({words.count(word)}x): plainer is {HARD_WORDS[word]!r}")
 
 
 def validate_lesson(path: Path, timeout: int = 120) -> Report:

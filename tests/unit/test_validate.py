@@ -135,3 +135,18 @@ def test_a_lesson_that_is_not_in_a_form_nbgrader_can_grade_is_reported(tmp_path)
     nbformat.write(nb, path)
     problems = " | ".join(validate_lesson(path).problems)
     assert "nbgrader form:" in problems and "release: cell 1: line 1" in problems
+
+
+def test_long_sentences_and_hard_words_are_warnings_for_the_author(tmp_path):
+    """Plain language: advice to simplify, which does not stop a release."""
+    long = " ".join(["Tekan tombol ini"] * 8) + "."
+    text = f"{long} Lakukan verifikasi data lalu Download aplikasinya. Verifikasi sekali lagi."
+    source = GOOD.replace("Ini adalah pelajaran untuk Anda. Tekan tombol yang benar.", text)
+    report = validate_lesson(lesson(tmp_path, [source, KEY, "lesson.show()"]))
+    assert report.problems == []
+    warnings = "\n".join(report.warnings)
+    assert "long sentence (24 words)" in warnings
+    assert "hard word 'verifikasi' (2x): plainer is 'pemeriksaan, cek'" in warnings
+    assert "hard word 'download' (1x): plainer is 'unduh'" in warnings
+    plain = validate_lesson(lesson(tmp_path, [GOOD, KEY, "lesson.show()"], name="02-uji.ipynb"))
+    assert plain.warnings == []
