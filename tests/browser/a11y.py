@@ -94,6 +94,13 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def assert_accessible(page, name: str, folder: Path) -> None:
+    """The page as it is now has no serious or critical WCAG violation (a phone-sized page of a
+    simulator, a certificate, ...); the findings are saved beside the test's screenshots."""
+    blocking = [v for v in audit(page, name, folder) if v["impact"] in BLOCKING]
+    assert not blocking, f"serious or critical WCAG violations on {name}:\n{describe(blocking)}"
+
+
 class Audits:
     """Audits of one test: collects every page's violations and fails at the end with all the
     serious and critical ones, so one run shows everything that needs fixing."""

@@ -192,3 +192,30 @@ def test_trainer_cohort_view(hub, page, audits):
     page.get_by_text(re.compile("^Diperbarui")).wait_for(timeout=30_000)
     audits.check("cohort-view")
     audits.assert_clean()
+
+
+def test_certificate_verification_pages(hub, page, audits, new_learner, tmp_path):
+    """What a QR code on a certificate opens, with no login: a valid, a revoked and an unknown
+    certificate."""
+    from naikkelas.grading import certificates as certs
+    from naikkelas.hub.db import engine_for
+    from tests.unit.test_certificates import ISSUER, make_course
+
+    engine = engine_for(hub.settings.naikkelas_db_url)
+    username, _pin = new_learner()
+    course = make_course(tmp_path)
+    valid = certs.issue(engine, username, course, "Nur'aini Siti", ISSUER)
+    revoked = certs.issue(engine, new_learner()[0], course, "Made Wirawan", ISSUER)
+    certs.revoke(engine, revoked.code, "nama salah")
+    base = f"{hub.url}/services/naikkelas/sertifikat/"
+    for name, code, text in (
+        ("certificate-valid", valid.code, "Nur'aini Siti"),
+        ("certificate-revoked", revoked.code, "dicabut"),
+        ("certificate-unknown", "BUKAN-KODE-SAH", None),
+    ):
+        page.goto(base + code)
+        page.get_by_role("heading").first.wait_for()
+        if text:
+            assert text in page.inner_text("body"), name
+        audits.check(name)
+    audits.assert_clean()

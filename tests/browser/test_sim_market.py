@@ -3,6 +3,7 @@ taps, first reaching a wrong outcome (and its feedback), then the right one."""
 
 import re
 
+from tests.browser.a11y import assert_accessible
 from tests.support import fill_login
 
 PHONE_WIDTH = 360
@@ -81,6 +82,7 @@ def test_listing_builder_misleading_then_good(hub, phone, new_learner, artifacts
     assert "Produk Anda terbit" in phone_screen(page)
     page.screenshot(path=artifacts / "3-published.png", full_page=True)
     assert_fits_the_phone(page)
+    assert_accessible(phone, "test_listing_builder_misleading_then_good", artifacts)
 
 
 def test_price_calculator_loss_then_profit(hub, phone, new_learner, artifacts):
@@ -109,6 +111,7 @@ def test_price_calculator_loss_then_profit(hub, phone, new_learner, artifacts):
     assert "Anda untung Rp650" in phone_screen(page)
     page.screenshot(path=artifacts / "2-profit.png", full_page=True)
     assert_fits_the_phone(page)
+    assert_accessible(phone, "test_price_calculator_loss_then_profit", artifacts)
 
 
 def test_order_flow_rude_reply_then_five_stars(hub, phone, new_learner, artifacts):
@@ -145,3 +148,4 @@ def test_order_flow_rude_reply_then_five_stars(hub, phone, new_learner, artifact
     assert "✔ Pesanan diterima pembeli" in phone_screen(page)
     page.screenshot(path=artifacts / "order-done.png", full_page=True)
     assert_fits_the_phone(page)
+    assert_accessible(phone, "test_order_flow_rude_reply_then_five_stars", artifacts)

@@ -3,6 +3,7 @@ outcome first and then the right one, with what the learner sees asserted."""
 
 import re
 
+from tests.browser.a11y import assert_accessible
 from tests.support import fill_login
 
 
@@ -66,6 +67,7 @@ def test_nib_registration(hub, phone, new_learner, artifacts):
     app.get_by_text("CONTOH-0000-0000-1").wait_for()
     page.screenshot(path=artifacts / "nib-issued.png", full_page=True)
     assert fits_the_phone(page)
+    assert_accessible(phone, "test_nib_registration", artifacts)
 
 
 def test_puskesmas_booking(hub, phone, new_learner, artifacts):
@@ -90,6 +92,7 @@ def test_puskesmas_booking(hub, phone, new_learner, artifacts):
     app.get_by_text("sekitar pukul 10.20").wait_for()
     page.screenshot(path=artifacts / "booked.png", full_page=True)
     assert fits_the_phone(page)
+    assert_accessible(phone, "test_puskesmas_booking", artifacts)
 
 
 def pick_photos(app, photos):
@@ -134,6 +137,7 @@ def test_dukcapil_request(hub, phone, new_learner, artifacts):
     tap(app, "Cek status")
     feedback(page, "Benar! Foto yang terang dan lengkap diterima petugas")
     app.get_by_text("Dokumen selesai").wait_for()
+    assert_accessible(phone, "test_dukcapil_request", artifacts)
 
 
 def test_lapor_complaint(hub, phone, new_learner, artifacts):
@@ -167,6 +171,7 @@ def test_lapor_complaint(hub, phone, new_learner, artifacts):
     feedback(page, "Benar! Laporan Anda sopan")
     app.get_by_text("Pantau tanggapannya di aplikasi.").wait_for()
     assert fits_the_phone(page)
+    assert_accessible(phone, "test_lapor_complaint", artifacts)
 
 
 def test_tte_signing(hub, phone, new_learner, artifacts):
@@ -197,3 +202,4 @@ def test_tte_signing(hub, phone, new_learner, artifacts):
     tap(app, "Jangan proses. Tanyakan ke kantor penerbit")
     feedback(page, "Benar! Passphrase Anda ketik sendiri")
     assert fits_the_phone(page)
+    assert_accessible(phone, "test_tte_signing", artifacts)

@@ -10,6 +10,7 @@ import re
 
 from naikkelas.widgets.qris import to_png
 from naikkelas.widgets.qris_practice import BATIK_NINGSIH
+from tests.browser.a11y import assert_accessible
 from tests.support import fill_login
 
 LESSONS = "courses/pembayaran-digital"
@@ -66,6 +67,7 @@ def test_checkout_at_a_pasted_sticker(hub, phone, new_learner, artifacts):
     page.locator(".nk-right", has_text="Nama yang tidak cocok bisa tanda stiker palsu").wait_for()
     page.screenshot(path=artifacts / "checkout.png", full_page=True)
     fits_the_phone_and_stays_home(page, hub)
+    assert_accessible(phone, "test_checkout_at_a_pasted_sticker", artifacts)
 
 
 def test_fake_sticker_morning_check(hub, phone, new_learner, artifacts):
@@ -84,6 +86,7 @@ def test_fake_sticker_morning_check(hub, phone, new_learner, artifacts):
     see(page, "Yang berbeda: Nama toko, Kota, NMID")
     page.locator(".nk-right", has_text="Nama dan NMID hasil pindai berbeda").wait_for()
     fits_the_phone_and_stays_home(page, hub)
+    assert_accessible(phone, "test_fake_sticker_morning_check", artifacts)
 
 
 def test_payment_notification_versus_screenshot(hub, phone, new_learner, artifacts):
@@ -103,6 +106,7 @@ def test_payment_notification_versus_screenshot(hub, phone, new_learner, artifac
     page.locator(".nk-right", has_text="kain ditahan dulu").wait_for()
     page.screenshot(path=artifacts / "notification.png", full_page=True)
     fits_the_phone_and_stays_home(page, hub)
+    assert_accessible(phone, "test_payment_notification_versus_screenshot", artifacts)
 
 
 def test_mdr_calculator(hub, phone, new_learner, artifacts):
@@ -125,6 +129,7 @@ def test_mdr_calculator(hub, phone, new_learner, artifacts):
     page.locator(".nk-right", has_text="Pembeli membayar harga barang saja").wait_for()
     page.screenshot(path=artifacts / "mdr.png", full_page=True)
     fits_the_phone_and_stays_home(page, hub)
+    assert_accessible(phone, "test_mdr_calculator", artifacts)
 
 
 def choose_file(page, name: str, mime: str, data: bytes) -> None:
@@ -162,6 +167,7 @@ def test_sticker_check_reads_an_uploaded_picture(hub, phone, new_learner, artifa
     see(page, "Stiker ini mengirim uang ke BATIK BU NINGSIH")
     assert page.locator(".nk-feedback").count() == 0  # ungraded: nothing recorded
     fits_the_phone_and_stays_home(page, hub)
+    assert_accessible(phone, "test_sticker_check_reads_an_uploaded_picture", artifacts)
 
 
 def test_sticker_check_recovers_from_a_file_too_big_to_send(hub, phone, new_learner):

@@ -5,6 +5,7 @@ one.
 
 import re
 
+from tests.browser.a11y import assert_accessible
 from tests.support import fill_login
 
 
@@ -72,6 +73,7 @@ def test_scam_phone_call_and_prize(hub, phone, new_learner, artifacts):
     page.get_by_text("Benar! Anda tidak memberikan kode OTP kepada siapa pun.").wait_for()
     page.screenshot(path=artifacts / "scam-phone-done.png", full_page=True)
     assert fits_the_phone(page)
+    assert_accessible(phone, "test_scam_phone_call_and_prize", artifacts)
 
 
 def test_phishing_address_five_pages(hub, phone, new_learner, artifacts):
@@ -100,6 +102,7 @@ def test_phishing_address_five_pages(hub, phone, new_learner, artifacts):
         tap(page, "Lihat hasil" if number == 5 else "Alamat berikutnya")
     page.get_by_text("Benar 5 dari 5 alamat.").wait_for()
     page.get_by_text(re.compile("Benar! Anda membaca pemilik alamat")).wait_for()
+    assert_accessible(phone, "test_phishing_address_five_pages", artifacts)
 
 
 def test_password_check_weak_then_strong(hub, phone, new_learner, artifacts):
@@ -124,6 +127,7 @@ def test_password_check_weak_then_strong(hub, phone, new_learner, artifacts):
     page.get_by_text("✔ Kata sandi kuat disimpan").wait_for()
     page.get_by_text(re.compile("Benar! Kata sandi Anda panjang")).wait_for()
     assert page.get_by_text("Kopi-Pagi-Hujan-Deras").count() == 0
+    assert_accessible(phone, "test_password_check_weak_then_strong", artifacts)
 
 
 def test_two_step_setup_code_stays_secret(hub, phone, new_learner, artifacts):
@@ -159,3 +163,4 @@ def test_two_step_setup_code_stays_secret(hub, phone, new_learner, artifacts):
     tap(page, "Aktifkan")
     page.get_by_text("✔ Verifikasi dua langkah MENYALA").wait_for()
     page.get_by_text(re.compile("Benar! Verifikasi dua langkah menyala")).wait_for()
+    assert_accessible(phone, "test_two_step_setup_code_stays_secret", artifacts)
