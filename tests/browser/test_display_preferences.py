@@ -43,7 +43,7 @@ def test_large_text_and_contrast_follow_the_learner(hub, devices, new_learner, a
     heading = phone.get_by_role("heading", name=re.compile("Halo"))
     size = float(heading.evaluate("h => getComputedStyle(h).fontSize")[:-2])
     large.click()
-    phone.wait_for_function("document.documentElement.classList.contains('nk-large')")
+    phone.wait_for_function("() => document.documentElement.classList.contains('nk-large')")
     assert phone.get_by_role("button", name="Huruf besar").get_attribute("aria-pressed") == "true"
     assert float(heading.evaluate("h => getComputedStyle(h).fontSize")[:-2]) >= size * 1.2
     screenshot(phone, artifacts / "course-home-large.png")
@@ -77,7 +77,7 @@ def test_large_text_and_contrast_follow_the_learner(hub, devices, new_learner, a
 
     # Off again from the phone: the lesson on the other device follows when it is opened again.
     phone.get_by_role("button", name="Huruf besar").click()
-    phone.wait_for_function("!document.documentElement.classList.contains('nk-large')")
+    phone.wait_for_function("() => !document.documentElement.classList.contains('nk-large')")
     desktop.reload()
     desktop.get_by_text(re.compile(r"Langkah \d+ dari 9")).wait_for(timeout=90_000)
     desktop.locator(".nk-lesson.nk-contrast").wait_for()

@@ -110,7 +110,7 @@ def test_a_whole_lesson_with_the_keyboard_alone(hub, page, new_learner, artifact
     step(4)
     keys.press(re.compile(".*Berjualan di marketplace"), key="Space")
     keys.press(re.compile(".*Membayar dengan QRIS"), key="Space", back=True)
-    page.wait_for_function("document.activeElement.innerText.startsWith('☑')")
+    page.wait_for_function("() => document.activeElement.innerText.startsWith('☑')")
     keys.press("Periksa jawaban")
     announced(page, "QRIS dan marketplace ada di NaikKelas")
     keys.press("Lanjut")

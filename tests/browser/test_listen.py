@@ -57,7 +57,7 @@ def listen(page) -> str:
     """Press Dengarkan; returns what the page asked the phone to say."""
     page.evaluate("window.__spoken = []")
     page.get_by_role("button", name="Dengarkan").click()
-    page.wait_for_function("window.__spoken.length > 0")
+    page.wait_for_function("() => window.__spoken.length > 0")
     spoken = page.evaluate("window.__spoken")
     assert {u["lang"] for u in spoken} == {"id-ID"}, spoken
     return " ".join(u["text"] for u in spoken)
@@ -115,13 +115,10 @@ def hub_with_recording(start_hub, tmp_path_factory):
     notebook = course / "01-cara-menjawab.ipynb"
     nb = json.loads(notebook.read_text())
     source = "".join(nb["cells"][0]["source"])
-    first_screen_end = 'Tekan **Lanjut** di bawah untuk mulai.\n"""\n)'
-    assert first_screen_end in source
-    source = source.replace(
-        first_screen_end,
-        'Tekan **Lanjut** di bawah untuk mulai.\n""",\n    audio="suara/tujuan.wav",\n)',
-        1,
-    )
+    # The first `lesson.screen(...)` call ends at the first ")" alone on its line after it.
+    start = source.index("lesson.screen(")
+    end = source.index("\n)\n", start)
+    source = source[:end] + '\n    audio="suara/tujuan.wav",' + source[end:]
     nb["cells"][0]["source"] = source
     notebook.write_text(json.dumps(nb))
     short_wav(course / "suara" / "tujuan.wav")
@@ -139,7 +136,7 @@ def test_a_recording_plays_instead_of_the_voice(hub_with_recording, page, new_le
     )  # fmt: skip
     open_lesson(page, hub, "pendengar", "135790", "Cara menjawab soal", 9)
     page.get_by_role("button", name="Dengarkan").click()
-    page.wait_for_function("window.__played.length > 0")
+    page.wait_for_function("() => window.__played.length > 0")
     played = page.evaluate("window.__played")
     assert played[0].endswith("/voila/files/mengenal-naikkelas/suara/tujuan.wav"), played
     assert page.evaluate("window.__spoken") == []
