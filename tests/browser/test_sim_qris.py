@@ -136,7 +136,11 @@ def choose_file(page, name: str, mime: str, data: bytes) -> None:
     """Tap the upload button and pick a file in the phone's file chooser."""
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Pilih foto stiker").tap()
-    chooser.value.set_files(files={"name": name, "mimeType": mime, "buffer": data})
+    # A 40 MB file crosses Playwright's pipe to the browser slowly on a busy machine.
+    chooser.value.set_files(
+        files={"name": name, "mimeType": mime, "buffer": data},
+        timeout=max(30_000, len(data) // 200),
+    )
 
 
 def sticker_png() -> bytes:
