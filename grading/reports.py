@@ -18,8 +18,9 @@ frame, one row per (learner, course released to the learner's cohort). `completi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -43,12 +44,11 @@ TIMEZONE = "Asia/Jakarta"
 REGION_CODE_LENGTH = {"kota": 5, "kecamatan": 8, "kelurahan": 13}  # 64.72 / 64.72.01 / …1001
 REGION_PARENT = {"kelurahan": "kecamatan", "kecamatan": "kota"}
 COUNTS = ("enrolled", "started", "finished", "certified")
-REST = "\x00rest"
 FACT_COLUMNS = [
     "username", "cohort", "kota", "kecamatan", "kelurahan", "region_code", "sector",
     "gender", "age_group", "course", "course_title", "lessons", "enrolled_at", "started",
     "started_at", "finished", "finished_at", "certified", "certified_at", "score",
-]  # fmt: skip  # the bucket of values a filter leaves out
+]  # fmt: skip
 
 
 class ReportError(ValueError):
@@ -279,7 +279,93 @@ def _dimension_values(facts: pd.DataFrame, dimension: str) -> pd.Series:
     return facts[dimension]
 
 
-def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFrame]:
+class _Prepared:
+    """What every aggregate of one facts frame needs, computed once per frame: integer codes
+    for learners and for each dimension (grouping and filtering compare integers, not text),
+    local dates, and the rows each filter selects. Facts are not changed after loading; a frame
+    is recognised by identity (and forgotten with it)."""
+
+    MAX_SELECTIONS = 8  # a dated filter keeps a copy of the facts
+
+    def __init__(self, facts: pd.DataFrame):
+        self.facts = weakref.ref(facts)
+        self.uid = pd.factorize(facts["username"])[0]
+        self._groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._values: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._dates: dict[str, pd.Series] | None = None
+        self._selections: dict[Filters, tuple] = {}
+
+    def _frame(self) -> pd.DataFrame:
+        facts = self.facts()
+        assert facts is not None
+        return facts
+
+    def groups(self, dimension: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, values): the grouping values of a dimension, codes in sorted value order."""
+        if dimension not in self._groups:
+            codes, uniques = pd.factorize(
+                _dimension_values(self._frame(), dimension), sort=True, use_na_sentinel=False
+            )
+            self._groups[dimension] = (codes, np.asarray(uniques, dtype=object))
+        return self._groups[dimension]
+
+    def values(self, dimension: str) -> tuple[np.ndarray, pd.Index]:
+        """(codes, values) of the raw column a filter compares with."""
+        if dimension not in self._values:
+            codes, uniques = pd.factorize(self._frame()[dimension], use_na_sentinel=False)
+            self._values[dimension] = (codes, pd.Index(uniques))
+        return self._values[dimension]
+
+    def dates(self) -> dict[str, pd.Series]:
+        if self._dates is None:
+            facts = self._frame()
+            self._dates = {n: _local_date(facts[f"{n}_at"]) for n in ("enrolled", *COUNTS[1:])}
+        return self._dates
+
+    def selection(self, filters: Filters) -> tuple[np.ndarray, pd.DataFrame, dict]:
+        """(chosen rows, the facts as at the end of the period, {filter: bucket codes}) — a
+        bucket code is the row's value code when selected, else -1 (everything left out)."""
+        try:
+            hit = self._selections.get(filters)
+        except TypeError:  # filter values given as lists: fine, but not kept
+            listed = {name: tuple(values) for name, values in filters.active().items()}
+            hit, filters = None, replace(filters, **listed)
+        if hit is not None:
+            return hit
+        facts = self._frame()
+        inside, period_facts = _period(facts, filters, self)
+        buckets = {}
+        chosen = inside.to_numpy(dtype=bool, copy=True)
+        for name, wanted in filters.active().items():
+            if wanted:
+                codes, uniques = self.values(name)
+                picked = np.flatnonzero(uniques.isin(wanted))
+                selected = np.isin(codes, picked)
+                buckets[name] = np.where(selected, codes, -1)
+                chosen &= selected
+        if not inside.all():
+            buckets["_period"] = inside.to_numpy(dtype=np.int64)
+        if len(self._selections) >= self.MAX_SELECTIONS:
+            self._selections.clear()
+        hit = self._selections[filters] = (chosen, period_facts, buckets)
+        return hit
+
+
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(facts: pd.DataFrame) -> _Prepared:
+    key = id(facts)
+    prepared = _PREPARED.get(key)
+    if prepared is None or prepared.facts() is not facts:
+        prepared = _PREPARED[key] = _Prepared(facts)
+        weakref.finalize(facts, _PREPARED.pop, key, None)
+    return prepared
+
+
+def _period(
+    facts: pd.DataFrame, filters: Filters, prepared: _Prepared | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
     """(rows in the period, the facts as they stood at its end).
 
     A row is in the period when the learner was enrolled by its end and was enrolled, started,
@@ -288,7 +374,10 @@ def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFr
         return pd.Series(True, index=facts.index), facts
     since = pd.Timestamp(filters.since or date.min)
     until = pd.Timestamp(filters.until or date.max)
-    dates = {name: _local_date(facts[f"{name}_at"]) for name in ("enrolled", *COUNTS[1:])}
+    if prepared is not None:
+        dates = prepared.dates()
+    else:
+        dates = {name: _local_date(facts[f"{name}_at"]) for name in ("enrolled", *COUNTS[1:])}
     within = pd.Series(False, index=facts.index)
     for when in dates.values():
         within |= (when >= since) & (when <= until)
@@ -299,13 +388,11 @@ def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFr
     return inside, facts
 
 
-def _selections(facts: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
-    """Per active filter: each row's bucket (its value if selected, else REST)."""
-    buckets = {}
-    for name, chosen in filters.active().items():
-        if chosen:
-            buckets[name] = facts[name].where(facts[name].isin(chosen), REST)
-    return buckets
+def chosen_rows(facts: pd.DataFrame, filters: Filters) -> tuple[np.ndarray, pd.DataFrame]:
+    """(the rows the filters choose, as a boolean array; the facts as at the end of the
+    period). Computed once per facts and filters and shared by every aggregate."""
+    chosen, period_facts, _ = _prepared(facts).selection(filters)
+    return chosen, period_facts
 
 
 def check_filters(filters: Filters) -> None:
@@ -314,17 +401,19 @@ def check_filters(filters: Filters) -> None:
 
 
 # -- aggregation with suppression ---------------------------------------------------------------
-def _small_pieces(facts, keys: pd.DataFrame, buckets: dict[str, pd.Series]) -> set[tuple]:
-    """Groups (by `keys`) one of whose pieces — split by every filter bucket — has 1 to 4
-    learners: such a piece could be recovered by subtracting two shown figures."""
+def _small_pieces(uid: np.ndarray, keys: pd.DataFrame, buckets: dict[str, np.ndarray]) -> set:
+    """Groups (by `keys`, as codes) one of whose pieces — split by every filter bucket — has 1
+    to 4 learners: such a piece could be recovered by subtracting two shown figures."""
     if not buckets:
         return set()
     # Bucket columns renamed: a view may group by the very field it filters on.
-    filtered = pd.DataFrame({f"_bucket_{name}": bucket for name, bucket in buckets.items()})
-    parts = pd.concat([keys, filtered], axis=1)
-    parts["username"] = facts["username"]
-    counts = parts.groupby(list(parts.columns[:-1]), dropna=False)["username"].nunique()
-    small = counts[(counts > 0) & (counts < MIN_GROUP)]
+    parts = keys.copy()
+    for name, bucket in buckets.items():
+        parts[f"_bucket_{name}"] = bucket
+    columns = list(parts.columns)
+    parts["_uid"] = uid
+    counts = parts.drop_duplicates().groupby(columns, sort=False).size()
+    small = counts[counts < MIN_GROUP]
     width = keys.shape[1]
     return {tuple(key[:width]) if isinstance(key, tuple) else () for key in small.index}
 
@@ -343,13 +432,20 @@ def _complement(table: pd.DataFrame, by: list[str]) -> None:
     while True:
         changed = False
         for others in lines:
-            groups = table.groupby(others, dropna=False) if others else [(None, table)]
-            for _, line in groups:
-                hidden = line["_suppressed"]
-                if hidden.sum() == 1 and len(line) > 1:
-                    shown = line[~hidden]
-                    table.loc[shown["_learners"].idxmin(), "_suppressed"] = True
-                    changed = True
+            hidden = table["_suppressed"]
+            if others:
+                line_of = table.groupby(others, sort=False, dropna=False).ngroup()
+            else:
+                line_of = pd.Series(0, index=table.index)
+            per_line = hidden.groupby(line_of).agg(["sum", "size"])
+            lone = per_line.index[(per_line["sum"] == 1) & (per_line["size"] > 1)]
+            if len(lone) == 0:
+                continue
+            # In each such line, the smallest shown group (the first of equals) goes too.
+            shown = table[line_of.isin(lone) & ~hidden]
+            smallest = shown.groupby(line_of[shown.index], sort=False)["_learners"].idxmin()
+            table.loc[smallest.to_numpy(), "_suppressed"] = True
+            changed = True
         if not changed:
             return
 
@@ -360,8 +456,8 @@ def _aggregate(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         one = facts.assign(_all=0).groupby("_all")
         grouped = one
     table = grouped.agg(
-        _learners=("username", "nunique"),
-        enrolled=("username", "size"),
+        _learners=("_uid", "nunique"),
+        enrolled=("_uid", "size"),
         started=("started", "sum"),
         finished=("finished", "sum"),
         certified=("certified", "sum"),
@@ -384,22 +480,23 @@ def completion(
     if unknown:
         raise ReportError(f"unknown field {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
     check_filters(filters)
-    inside, facts = _period(facts, filters)
-    buckets = _selections(facts, filters)
-    if not inside.all():
-        buckets["_period"] = inside
-    keys = pd.DataFrame({name: _dimension_values(facts, name) for name in by}, index=facts.index)
+    prepared = _prepared(facts)
+    chosen, period_facts, buckets = prepared.selection(filters)
+    # Grouping by integer codes (in the sorted order of the values): the same groups, in the
+    # same order, as grouping by the values themselves.
+    keys = pd.DataFrame(index=facts.index)
+    decode = {}
     for name in by:
+        keys[name], decode[name] = prepared.groups(name)
         parent = REGION_PARENT.get(name)
         if parent and parent not in by:
-            keys[f"_parent_{name}"] = _dimension_values(facts, parent)
-    small = _small_pieces(facts, keys, buckets)
-    chosen = inside.copy()
-    for name, bucket in buckets.items():
-        if name != "_period":
-            chosen &= bucket != REST
-    rows = pd.concat([keys, facts[["username", *COUNTS[1:], "score"]]], axis=1)[chosen]
-    table = _aggregate(rows, list(keys.columns))
+            keys[f"_parent_{name}"], decode[f"_parent_{name}"] = prepared.groups(parent)
+    small = _small_pieces(prepared.uid, keys, buckets)
+    rows = keys.copy()
+    rows["_uid"] = prepared.uid
+    for name in (*COUNTS[1:], "score"):
+        rows[name] = period_facts[name].to_numpy()
+    table = _aggregate(rows[chosen], list(keys.columns))
     group_keys = list(keys.columns)
     if not group_keys and table.empty:  # nobody at all: zeros are safe to show
         table = pd.DataFrame([{"_learners": MIN_GROUP, **dict.fromkeys(COUNTS, 0), "_scored": 0}])
@@ -409,6 +506,8 @@ def completion(
         dtype=bool,
     )
     table["_suppressed"] = (table["_learners"] < MIN_GROUP) | flagged
+    for name in group_keys:
+        table[name] = decode[name][table[name].to_numpy(dtype=np.int64)]
     if group_keys:
         _complement(table, by)
     return _present(table, by)
@@ -445,20 +544,22 @@ def funnel(facts: pd.DataFrame, filters: Filters = Filters()) -> dict:
     return {name: row[name] for name in COUNTS}
 
 
-def weekly(facts: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+def weekly(
+    facts: pd.DataFrame, filters: Filters = Filters(), *, shown: bool | None = None
+) -> pd.DataFrame:
     """week (Monday, Asia/Jakarta), started_new, finished_new, started, finished (cumulative).
-    Empty when the filtered population is suppressed."""
+    Empty when the filtered population is suppressed (`shown`: whether `funnel` shows it, when
+    the caller already knows)."""
     columns = ["week", "started_new", "finished_new", "started", "finished"]
-    if funnel(facts, filters)["enrolled"] is None:
+    if shown is None:
+        shown = funnel(facts, filters)["enrolled"] is not None
+    if not shown:
         return pd.DataFrame(columns=columns)
-    inside, period_facts = _period(facts, filters)
-    chosen = inside.copy()
-    for bucket in _selections(period_facts, filters).values():
-        chosen &= bucket != REST
-    rows = period_facts[chosen]
+    chosen, period_facts = chosen_rows(facts, filters)
+    dates = _prepared(facts).dates()
     series = {}
     for name in ("started", "finished"):
-        days = _local_date(rows.loc[rows[name], f"{name}_at"]).dropna()
+        days = dates[name][chosen & period_facts[name].to_numpy(dtype=bool)].dropna()
         weeks = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
         series[f"{name}_new"] = weeks.value_counts()
     table = pd.DataFrame(series).fillna(0).astype(int).sort_index()
@@ -474,14 +575,11 @@ def weekly(facts: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     return out[columns]
 
 
-def hardest_questions(
-    engine: Engine, course: str, filters: Filters = Filters(), facts: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
-    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Filters on
-    learners' groups use `facts` (from `load_facts`; loaded here when not given)."""
+def answer_counts(engine: Engine, course: str) -> pd.DataFrame:
+    """username, lesson, question, attempts, wrong: each learner's answers to each question of
+    a course, counted in the database (read once per facts version; filters apply after)."""
     e = events_table
-    answers = _read(
+    return _read(
         engine,
         select(
             e.c.username,
@@ -493,17 +591,35 @@ def hardest_questions(
         .where(e.c.course == course, e.c.kind == "answer", e.c.question.is_not(None))
         .group_by(e.c.username, e.c.lesson, e.c.question),
     )
+
+
+def hardest_questions(
+    engine: Engine,
+    course: str,
+    filters: Filters = Filters(),
+    facts: pd.DataFrame | None = None,
+    *,
+    answers: pd.DataFrame | None = None,
+    shown: bool | None = None,
+) -> pd.DataFrame:
+    """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
+    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Filters on
+    learners' groups use `facts` (from `load_facts`; loaded here when not given). `answers`:
+    `answer_counts(engine, course)` when the caller keeps it; `shown`: whether `funnel` shows
+    the filtered population, when the caller already knows."""
+    if answers is None:
+        answers = answer_counts(engine, course)
     columns = ["course", "lesson", "question", "attempts", "learners", "wrong_rate"]
     if facts is None and (any(filters.active().values()) or filters.since or filters.until):
         facts = load_facts(engine)
     if facts is not None:
-        if funnel(facts, filters)["enrolled"] is None:
+        if shown is None:
+            shown = funnel(facts, filters)["enrolled"] is not None
+        if not shown:
             return pd.DataFrame(columns=columns)
-        inside, period_facts = _period(facts, filters)
-        chosen = inside.copy()
-        for bucket in _selections(period_facts, filters).values():
-            chosen &= bucket != REST
-        answers = answers[answers["username"].isin(set(period_facts.loc[chosen, "username"]))]
+        chosen, _ = chosen_rows(facts, filters)
+        if not chosen.all():
+            answers = answers[answers["username"].isin(facts["username"].to_numpy()[chosen])]
     table = answers.groupby(["lesson", "question"]).agg(
         attempts=("attempts", "sum"), learners=("username", "nunique"), wrong=("wrong", "sum")
     )
