@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.engine import Engine
 
 from naikkelas.hub.accounts import Role, accounts_table
@@ -125,11 +125,40 @@ def released_courses(engine: Engine, released_root: Path | None) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["cohort", "course", "course_title", "lesson"])
 
 
-def _gradebook_scores(engine: Engine) -> pd.DataFrame:
-    """username, course, lesson, score (0-100) as nbgrader's gradebook holds it now."""
+def _per_course(engine: Engine, lessons: pd.DataFrame) -> pd.DataFrame:
+    """username, course, lessons_done, finished_at, score, first_touch: each learner's released
+    lessons of a course, aggregated in the database (one row per learner and course read, not
+    one per lesson). A lesson is done by the course home's rule (its state says finished, or it
+    was submitted without a state); its score is the gradebook's, else the best graded attempt;
+    first_touch is the earliest lesson state."""
     from nbgrader.api import Assignment, Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
 
-    query = (
+    columns = ["username", "course", "lessons_done", "finished_at", "score", "first_touch"]
+    if lessons.empty:
+        return pd.DataFrame(columns=columns)
+    s, t = state_table, submissions_table
+    released = [(course, lesson) for course, lesson in lessons.itertuples(index=False)]
+
+    def is_released(table):
+        return or_(*(and_(table.c.course == c, table.c.lesson == x) for c, x in released))
+
+    keys = union(
+        select(s.c.username, s.c.course, s.c.lesson).where(is_released(s)),
+        select(t.c.username, t.c.course, t.c.lesson).where(is_released(t)),
+    ).subquery("k")
+    subs = (
+        select(
+            t.c.username,
+            t.c.course,
+            t.c.lesson,
+            func.min(t.c.submitted_at).label("submitted_at"),
+            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
+            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
+        )
+        .group_by(t.c.username, t.c.course, t.c.lesson)
+        .subquery("b")
+    )
+    grades = (
         select(
             SubmittedAssignment.student_id.label("username"),
             Assignment.name.label("assignment"),
@@ -142,19 +171,62 @@ def _gradebook_scores(engine: Engine) -> pd.DataFrame:
         .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
         .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
         .group_by(SubmittedAssignment.student_id, Assignment.name)
+        .subquery("g")
+    )
+
+    def percent(score, max_score):
+        return case((max_score > 0, 100.0 * score / max_score))
+
+    no_state = s.c.updated_at.is_(None)
+    done = or_(s.c.finished.is_(True), and_(no_state, subs.c.submitted_at.is_not(None)))
+    score = func.coalesce(
+        percent(grades.c.score, grades.c.max_score), percent(subs.c.best, subs.c.best_max)
+    )
+    query = (
+        select(
+            keys.c.username,
+            keys.c.course,
+            func.sum(case((done, 1), else_=0)).label("lessons_done"),
+            func.max(case((done, func.coalesce(subs.c.submitted_at, s.c.updated_at)))).label(
+                "finished_at"
+            ),
+            func.avg(score).label("score"),
+            func.min(s.c.updated_at).label("first_touch"),
+        )
+        .select_from(
+            keys.outerjoin(
+                s,
+                and_(
+                    s.c.username == keys.c.username,
+                    s.c.course == keys.c.course,
+                    s.c.lesson == keys.c.lesson,
+                ),
+            )
+            .outerjoin(
+                subs,
+                and_(
+                    subs.c.username == keys.c.username,
+                    subs.c.course == keys.c.course,
+                    subs.c.lesson == keys.c.lesson,
+                ),
+            )
+            .outerjoin(
+                grades,
+                and_(
+                    grades.c.username == keys.c.username,
+                    grades.c.assignment == keys.c.course + SEPARATOR + keys.c.lesson,
+                ),
+            )
+        )
+        .group_by(keys.c.username, keys.c.course)
     )
     frame = _read(engine, query)
     if frame.empty:
-        return pd.DataFrame(columns=["username", "course", "lesson", "score"])
-    parts = frame["assignment"].str.split(SEPARATOR, n=1, expand=True).reindex(columns=[0, 1])
-    frame["course"], frame["lesson"] = parts[0], parts[1]
-    frame["score"] = _percent(frame["score"], frame["max_score"])
-    return frame.dropna(subset=["lesson"])[["username", "course", "lesson", "score"]]
-
-
-def _percent(score: pd.Series, max_score: pd.Series) -> pd.Series:
-    score, max_score = score.astype(float), max_score.astype(float)
-    return (100 * score / max_score.where(max_score > 0)).astype(float)
+        return pd.DataFrame(columns=columns)
+    for name in ("finished_at", "first_touch"):  # text from SQLite, timestamps from PostgreSQL
+        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+    frame["score"] = frame["score"].astype(float)
+    return frame[columns]
 
 
 def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFrame:
@@ -185,58 +257,13 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
     if released.empty:  # nothing released yet: no learner-course rows
         return pd.DataFrame(columns=FACT_COLUMNS)
     lessons = released[["course", "lesson"]].drop_duplicates()
-    # Per lesson: finished by the course home's rule (state mark, or a submission without state).
-    s = state_table
-    states = _read(
-        engine, select(s.c.username, s.c.course, s.c.lesson, s.c.finished, s.c.updated_at)
-    )
-    t = submissions_table
-    subs = _read(
-        engine,
-        select(
-            t.c.username,
-            t.c.course,
-            t.c.lesson,
-            func.min(t.c.submitted_at).label("submitted_at"),
-            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
-            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
-        ).group_by(t.c.username, t.c.course, t.c.lesson),
-    )
-    key = ["username", "course", "lesson"]
-    # Empty tables (a new platform) come back with float key columns; keys are text.
-    for frame in (states, subs):
-        frame[key] = frame[key].astype(object)
-    lessons = lessons.astype(object)
-    per_lesson = states.merge(subs, on=key, how="outer").merge(lessons, on=["course", "lesson"])
-    per_lesson["done"] = per_lesson["finished"].fillna(False).astype(bool) | (
-        per_lesson["updated_at"].isna() & per_lesson["submitted_at"].notna()
-    )
-    per_lesson["done_at"] = per_lesson["submitted_at"].where(
-        per_lesson["submitted_at"].notna(), per_lesson["updated_at"]
-    )
-    per_lesson["done_at"] = pd.to_datetime(per_lesson["done_at"], utc=True).where(
-        per_lesson["done"]
-    )
-    # The grade as the learner sees it: the gradebook's, else the best graded attempt.
-    grades = _gradebook_scores(engine)
-    for frame in (per_lesson, grades):
-        frame[key] = frame[key].astype(object)
-    per_lesson = per_lesson.merge(grades, on=key, how="left")
-    per_lesson["score"] = per_lesson["score"].fillna(
-        _percent(per_lesson["best"], per_lesson["best_max"])
-    )
+    by_course = _per_course(engine, lessons)
     e = events_table
     first = _read(
         engine,
         select(e.c.username, e.c.course, func.min(e.c.created_at).label("started_at")).group_by(
             e.c.username, e.c.course
         ),
-    )
-    by_course = per_lesson.groupby(["username", "course"]).agg(
-        lessons_done=("done", "sum"),
-        finished_at=("done_at", "max"),
-        score=("score", "mean"),
-        first_touch=("updated_at", "min"),
     )
     c = certificates_table
     certs = _read(
@@ -253,7 +280,7 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
         facts = learners.merge(titles.drop(columns="cohort"), how="cross")
     else:
         facts = learners.merge(titles, on="cohort")
-    facts = facts.merge(by_course.reset_index(), on=["username", "course"], how="left")
+    facts = facts.merge(by_course, on=["username", "course"], how="left")
     facts = facts.merge(first, on=["username", "course"], how="left")
     facts = facts.merge(certs, on=["username", "course"], how="left")
     started_at = pd.to_datetime(facts["started_at"], utc=True)
@@ -618,8 +645,8 @@ def hardest_questions(
         if not shown:
             return pd.DataFrame(columns=columns)
         chosen, _ = chosen_rows(facts, filters)
-        if not chosen.all():
-            answers = answers[answers["username"].isin(facts["username"].to_numpy()[chosen])]
+        # Only the chosen learners' answers (never a trainer's, nor a course not released).
+        answers = answers[answers["username"].isin(facts["username"].to_numpy()[chosen])]
     table = answers.groupby(["lesson", "question"]).agg(
         attempts=("attempts", "sum"), learners=("username", "nunique"), wrong=("wrong", "sum")
     )
