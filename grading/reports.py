@@ -316,7 +316,8 @@ class _Prepared:
 
     def __init__(self, facts: pd.DataFrame):
         self.facts = weakref.ref(facts)
-        self.uid = pd.factorize(facts["username"])[0]
+        self.uid, self.learners = pd.factorize(facts["username"])
+        self._learner_codes: dict[int, tuple[weakref.ref, np.ndarray]] = {}
         self._groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._values: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._dates: dict[str, pd.Series] | None = None
@@ -342,6 +343,17 @@ class _Prepared:
             codes, uniques = pd.factorize(self._frame()[dimension], use_na_sentinel=False)
             self._values[dimension] = (codes, pd.Index(uniques))
         return self._values[dimension]
+
+    def learner_codes(self, frame: pd.DataFrame) -> np.ndarray:
+        """The learner code of each row of `frame` (by its username; -1 when not a learner of
+        these facts), kept while `frame` lives (the dashboard keeps answer counts)."""
+        key = id(frame)
+        hit = self._learner_codes.get(key)
+        if hit is None or hit[0]() is not frame:
+            codes = pd.Index(self.learners).get_indexer(frame["username"])
+            hit = self._learner_codes[key] = (weakref.ref(frame), codes)
+            weakref.finalize(frame, self._learner_codes.pop, key, None)
+        return hit[1]
 
     def dates(self) -> dict[str, pd.Series]:
         if self._dates is None:
@@ -645,8 +657,13 @@ def hardest_questions(
         if not shown:
             return pd.DataFrame(columns=columns)
         chosen, _ = chosen_rows(facts, filters)
-        # Only the chosen learners' answers (never a trainer's, nor a course not released).
-        answers = answers[answers["username"].isin(facts["username"].to_numpy()[chosen])]
+        # Only the chosen learners' answers (never a trainer's, nor a course not released),
+        # picked by learner code: answers of learners not in the facts have code -1.
+        prepared = _prepared(facts)
+        picked = np.zeros(len(prepared.learners) + 1, dtype=bool)
+        picked[prepared.uid[chosen]] = True
+        learner = prepared.learner_codes(answers)
+        answers = answers.assign(username=learner)[picked[learner]]
     table = answers.groupby(["lesson", "question"]).agg(
         attempts=("attempts", "sum"), learners=("username", "nunique"), wrong=("wrong", "sum")
     )
