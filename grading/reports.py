@@ -18,14 +18,15 @@ frame, one row per (learner, course released to the learner's cohort). `completi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.engine import Engine
 
 from naikkelas.hub.accounts import Role, accounts_table
@@ -43,12 +44,11 @@ TIMEZONE = "Asia/Jakarta"
 REGION_CODE_LENGTH = {"kota": 5, "kecamatan": 8, "kelurahan": 13}  # 64.72 / 64.72.01 / …1001
 REGION_PARENT = {"kelurahan": "kecamatan", "kecamatan": "kota"}
 COUNTS = ("enrolled", "started", "finished", "certified")
-REST = "\x00rest"
 FACT_COLUMNS = [
     "username", "cohort", "kota", "kecamatan", "kelurahan", "region_code", "sector",
     "gender", "age_group", "course", "course_title", "lessons", "enrolled_at", "started",
     "started_at", "finished", "finished_at", "certified", "certified_at", "score",
-]  # fmt: skip  # the bucket of values a filter leaves out
+]  # fmt: skip
 
 
 class ReportError(ValueError):
@@ -125,11 +125,40 @@ def released_courses(engine: Engine, released_root: Path | None) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["cohort", "course", "course_title", "lesson"])
 
 
-def _gradebook_scores(engine: Engine) -> pd.DataFrame:
-    """username, course, lesson, score (0-100) as nbgrader's gradebook holds it now."""
+def _per_course(engine: Engine, lessons: pd.DataFrame) -> pd.DataFrame:
+    """username, course, lessons_done, finished_at, score, first_touch: each learner's released
+    lessons of a course, aggregated in the database (one row per learner and course read, not
+    one per lesson). A lesson is done by the course home's rule (its state says finished, or it
+    was submitted without a state); its score is the gradebook's, else the best graded attempt;
+    first_touch is the earliest lesson state."""
     from nbgrader.api import Assignment, Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
 
-    query = (
+    columns = ["username", "course", "lessons_done", "finished_at", "score", "first_touch"]
+    if lessons.empty:
+        return pd.DataFrame(columns=columns)
+    s, t = state_table, submissions_table
+    released = [(course, lesson) for course, lesson in lessons.itertuples(index=False)]
+
+    def is_released(table):
+        return or_(*(and_(table.c.course == c, table.c.lesson == x) for c, x in released))
+
+    keys = union(
+        select(s.c.username, s.c.course, s.c.lesson).where(is_released(s)),
+        select(t.c.username, t.c.course, t.c.lesson).where(is_released(t)),
+    ).subquery("k")
+    subs = (
+        select(
+            t.c.username,
+            t.c.course,
+            t.c.lesson,
+            func.min(t.c.submitted_at).label("submitted_at"),
+            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
+            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
+        )
+        .group_by(t.c.username, t.c.course, t.c.lesson)
+        .subquery("b")
+    )
+    grades = (
         select(
             SubmittedAssignment.student_id.label("username"),
             Assignment.name.label("assignment"),
@@ -142,19 +171,62 @@ def _gradebook_scores(engine: Engine) -> pd.DataFrame:
         .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
         .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
         .group_by(SubmittedAssignment.student_id, Assignment.name)
+        .subquery("g")
+    )
+
+    def percent(score, max_score):
+        return case((max_score > 0, 100.0 * score / max_score))
+
+    no_state = s.c.updated_at.is_(None)
+    done = or_(s.c.finished.is_(True), and_(no_state, subs.c.submitted_at.is_not(None)))
+    score = func.coalesce(
+        percent(grades.c.score, grades.c.max_score), percent(subs.c.best, subs.c.best_max)
+    )
+    query = (
+        select(
+            keys.c.username,
+            keys.c.course,
+            func.sum(case((done, 1), else_=0)).label("lessons_done"),
+            func.max(case((done, func.coalesce(subs.c.submitted_at, s.c.updated_at)))).label(
+                "finished_at"
+            ),
+            func.avg(score).label("score"),
+            func.min(s.c.updated_at).label("first_touch"),
+        )
+        .select_from(
+            keys.outerjoin(
+                s,
+                and_(
+                    s.c.username == keys.c.username,
+                    s.c.course == keys.c.course,
+                    s.c.lesson == keys.c.lesson,
+                ),
+            )
+            .outerjoin(
+                subs,
+                and_(
+                    subs.c.username == keys.c.username,
+                    subs.c.course == keys.c.course,
+                    subs.c.lesson == keys.c.lesson,
+                ),
+            )
+            .outerjoin(
+                grades,
+                and_(
+                    grades.c.username == keys.c.username,
+                    grades.c.assignment == keys.c.course + SEPARATOR + keys.c.lesson,
+                ),
+            )
+        )
+        .group_by(keys.c.username, keys.c.course)
     )
     frame = _read(engine, query)
     if frame.empty:
-        return pd.DataFrame(columns=["username", "course", "lesson", "score"])
-    parts = frame["assignment"].str.split(SEPARATOR, n=1, expand=True).reindex(columns=[0, 1])
-    frame["course"], frame["lesson"] = parts[0], parts[1]
-    frame["score"] = _percent(frame["score"], frame["max_score"])
-    return frame.dropna(subset=["lesson"])[["username", "course", "lesson", "score"]]
-
-
-def _percent(score: pd.Series, max_score: pd.Series) -> pd.Series:
-    score, max_score = score.astype(float), max_score.astype(float)
-    return (100 * score / max_score.where(max_score > 0)).astype(float)
+        return pd.DataFrame(columns=columns)
+    for name in ("finished_at", "first_touch"):  # text from SQLite, timestamps from PostgreSQL
+        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+    frame["score"] = frame["score"].astype(float)
+    return frame[columns]
 
 
 def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFrame:
@@ -185,58 +257,13 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
     if released.empty:  # nothing released yet: no learner-course rows
         return pd.DataFrame(columns=FACT_COLUMNS)
     lessons = released[["course", "lesson"]].drop_duplicates()
-    # Per lesson: finished by the course home's rule (state mark, or a submission without state).
-    s = state_table
-    states = _read(
-        engine, select(s.c.username, s.c.course, s.c.lesson, s.c.finished, s.c.updated_at)
-    )
-    t = submissions_table
-    subs = _read(
-        engine,
-        select(
-            t.c.username,
-            t.c.course,
-            t.c.lesson,
-            func.min(t.c.submitted_at).label("submitted_at"),
-            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
-            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
-        ).group_by(t.c.username, t.c.course, t.c.lesson),
-    )
-    key = ["username", "course", "lesson"]
-    # Empty tables (a new platform) come back with float key columns; keys are text.
-    for frame in (states, subs):
-        frame[key] = frame[key].astype(object)
-    lessons = lessons.astype(object)
-    per_lesson = states.merge(subs, on=key, how="outer").merge(lessons, on=["course", "lesson"])
-    per_lesson["done"] = per_lesson["finished"].fillna(False).astype(bool) | (
-        per_lesson["updated_at"].isna() & per_lesson["submitted_at"].notna()
-    )
-    per_lesson["done_at"] = per_lesson["submitted_at"].where(
-        per_lesson["submitted_at"].notna(), per_lesson["updated_at"]
-    )
-    per_lesson["done_at"] = pd.to_datetime(per_lesson["done_at"], utc=True).where(
-        per_lesson["done"]
-    )
-    # The grade as the learner sees it: the gradebook's, else the best graded attempt.
-    grades = _gradebook_scores(engine)
-    for frame in (per_lesson, grades):
-        frame[key] = frame[key].astype(object)
-    per_lesson = per_lesson.merge(grades, on=key, how="left")
-    per_lesson["score"] = per_lesson["score"].fillna(
-        _percent(per_lesson["best"], per_lesson["best_max"])
-    )
+    by_course = _per_course(engine, lessons)
     e = events_table
     first = _read(
         engine,
         select(e.c.username, e.c.course, func.min(e.c.created_at).label("started_at")).group_by(
             e.c.username, e.c.course
         ),
-    )
-    by_course = per_lesson.groupby(["username", "course"]).agg(
-        lessons_done=("done", "sum"),
-        finished_at=("done_at", "max"),
-        score=("score", "mean"),
-        first_touch=("updated_at", "min"),
     )
     c = certificates_table
     certs = _read(
@@ -253,7 +280,7 @@ def load_facts(engine: Engine, released_root: Path | None = None) -> pd.DataFram
         facts = learners.merge(titles.drop(columns="cohort"), how="cross")
     else:
         facts = learners.merge(titles, on="cohort")
-    facts = facts.merge(by_course.reset_index(), on=["username", "course"], how="left")
+    facts = facts.merge(by_course, on=["username", "course"], how="left")
     facts = facts.merge(first, on=["username", "course"], how="left")
     facts = facts.merge(certs, on=["username", "course"], how="left")
     started_at = pd.to_datetime(facts["started_at"], utc=True)
@@ -279,7 +306,105 @@ def _dimension_values(facts: pd.DataFrame, dimension: str) -> pd.Series:
     return facts[dimension]
 
 
-def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFrame]:
+class _Prepared:
+    """What every aggregate of one facts frame needs, computed once per frame: integer codes
+    for learners and for each dimension (grouping and filtering compare integers, not text),
+    local dates, and the rows each filter selects. Facts are not changed after loading; a frame
+    is recognised by identity (and forgotten with it)."""
+
+    MAX_SELECTIONS = 8  # a dated filter keeps a copy of the facts
+
+    def __init__(self, facts: pd.DataFrame):
+        self.facts = weakref.ref(facts)
+        self.uid, self.learners = pd.factorize(facts["username"])
+        self._learner_codes: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+        self._groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._values: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._dates: dict[str, pd.Series] | None = None
+        self._selections: dict[Filters, tuple] = {}
+
+    def _frame(self) -> pd.DataFrame:
+        facts = self.facts()
+        assert facts is not None
+        return facts
+
+    def groups(self, dimension: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, values): the grouping values of a dimension, codes in sorted value order."""
+        if dimension not in self._groups:
+            codes, uniques = pd.factorize(
+                _dimension_values(self._frame(), dimension), sort=True, use_na_sentinel=False
+            )
+            self._groups[dimension] = (codes, np.asarray(uniques, dtype=object))
+        return self._groups[dimension]
+
+    def values(self, dimension: str) -> tuple[np.ndarray, pd.Index]:
+        """(codes, values) of the raw column a filter compares with."""
+        if dimension not in self._values:
+            codes, uniques = pd.factorize(self._frame()[dimension], use_na_sentinel=False)
+            self._values[dimension] = (codes, pd.Index(uniques))
+        return self._values[dimension]
+
+    def learner_codes(self, frame: pd.DataFrame) -> np.ndarray:
+        """The learner code of each row of `frame` (by its username; -1 when not a learner of
+        these facts), kept while `frame` lives (the dashboard keeps answer counts)."""
+        key = id(frame)
+        hit = self._learner_codes.get(key)
+        if hit is None or hit[0]() is not frame:
+            codes = pd.Index(self.learners).get_indexer(frame["username"])
+            hit = self._learner_codes[key] = (weakref.ref(frame), codes)
+            weakref.finalize(frame, self._learner_codes.pop, key, None)
+        return hit[1]
+
+    def dates(self) -> dict[str, pd.Series]:
+        if self._dates is None:
+            facts = self._frame()
+            self._dates = {n: _local_date(facts[f"{n}_at"]) for n in ("enrolled", *COUNTS[1:])}
+        return self._dates
+
+    def selection(self, filters: Filters) -> tuple[np.ndarray, pd.DataFrame, dict]:
+        """(chosen rows, the facts as at the end of the period, {filter: bucket codes}) — a
+        bucket code is the row's value code when selected, else -1 (everything left out)."""
+        try:
+            hit = self._selections.get(filters)
+        except TypeError:  # filter values given as lists: fine, but not kept
+            listed = {name: tuple(values) for name, values in filters.active().items()}
+            hit, filters = None, replace(filters, **listed)
+        if hit is not None:
+            return hit
+        facts = self._frame()
+        inside, period_facts = _period(facts, filters, self)
+        buckets = {}
+        chosen = inside.to_numpy(dtype=bool, copy=True)
+        for name, wanted in filters.active().items():
+            if wanted:
+                codes, uniques = self.values(name)
+                picked = np.flatnonzero(uniques.isin(wanted))
+                selected = np.isin(codes, picked)
+                buckets[name] = np.where(selected, codes, -1)
+                chosen &= selected
+        if not inside.all():
+            buckets["_period"] = inside.to_numpy(dtype=np.int64)
+        if len(self._selections) >= self.MAX_SELECTIONS:
+            self._selections.clear()
+        hit = self._selections[filters] = (chosen, period_facts, buckets)
+        return hit
+
+
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(facts: pd.DataFrame) -> _Prepared:
+    key = id(facts)
+    prepared = _PREPARED.get(key)
+    if prepared is None or prepared.facts() is not facts:
+        prepared = _PREPARED[key] = _Prepared(facts)
+        weakref.finalize(facts, _PREPARED.pop, key, None)
+    return prepared
+
+
+def _period(
+    facts: pd.DataFrame, filters: Filters, prepared: _Prepared | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
     """(rows in the period, the facts as they stood at its end).
 
     A row is in the period when the learner was enrolled by its end and was enrolled, started,
@@ -288,7 +413,10 @@ def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFr
         return pd.Series(True, index=facts.index), facts
     since = pd.Timestamp(filters.since or date.min)
     until = pd.Timestamp(filters.until or date.max)
-    dates = {name: _local_date(facts[f"{name}_at"]) for name in ("enrolled", *COUNTS[1:])}
+    if prepared is not None:
+        dates = prepared.dates()
+    else:
+        dates = {name: _local_date(facts[f"{name}_at"]) for name in ("enrolled", *COUNTS[1:])}
     within = pd.Series(False, index=facts.index)
     for when in dates.values():
         within |= (when >= since) & (when <= until)
@@ -299,13 +427,11 @@ def _period(facts: pd.DataFrame, filters: Filters) -> tuple[pd.Series, pd.DataFr
     return inside, facts
 
 
-def _selections(facts: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
-    """Per active filter: each row's bucket (its value if selected, else REST)."""
-    buckets = {}
-    for name, chosen in filters.active().items():
-        if chosen:
-            buckets[name] = facts[name].where(facts[name].isin(chosen), REST)
-    return buckets
+def chosen_rows(facts: pd.DataFrame, filters: Filters) -> tuple[np.ndarray, pd.DataFrame]:
+    """(the rows the filters choose, as a boolean array; the facts as at the end of the
+    period). Computed once per facts and filters and shared by every aggregate."""
+    chosen, period_facts, _ = _prepared(facts).selection(filters)
+    return chosen, period_facts
 
 
 def check_filters(filters: Filters) -> None:
@@ -314,17 +440,19 @@ def check_filters(filters: Filters) -> None:
 
 
 # -- aggregation with suppression ---------------------------------------------------------------
-def _small_pieces(facts, keys: pd.DataFrame, buckets: dict[str, pd.Series]) -> set[tuple]:
-    """Groups (by `keys`) one of whose pieces — split by every filter bucket — has 1 to 4
-    learners: such a piece could be recovered by subtracting two shown figures."""
+def _small_pieces(uid: np.ndarray, keys: pd.DataFrame, buckets: dict[str, np.ndarray]) -> set:
+    """Groups (by `keys`, as codes) one of whose pieces — split by every filter bucket — has 1
+    to 4 learners: such a piece could be recovered by subtracting two shown figures."""
     if not buckets:
         return set()
     # Bucket columns renamed: a view may group by the very field it filters on.
-    filtered = pd.DataFrame({f"_bucket_{name}": bucket for name, bucket in buckets.items()})
-    parts = pd.concat([keys, filtered], axis=1)
-    parts["username"] = facts["username"]
-    counts = parts.groupby(list(parts.columns[:-1]), dropna=False)["username"].nunique()
-    small = counts[(counts > 0) & (counts < MIN_GROUP)]
+    parts = keys.copy()
+    for name, bucket in buckets.items():
+        parts[f"_bucket_{name}"] = bucket
+    columns = list(parts.columns)
+    parts["_uid"] = uid
+    counts = parts.drop_duplicates().groupby(columns, sort=False).size()
+    small = counts[counts < MIN_GROUP]
     width = keys.shape[1]
     return {tuple(key[:width]) if isinstance(key, tuple) else () for key in small.index}
 
@@ -343,13 +471,20 @@ def _complement(table: pd.DataFrame, by: list[str]) -> None:
     while True:
         changed = False
         for others in lines:
-            groups = table.groupby(others, dropna=False) if others else [(None, table)]
-            for _, line in groups:
-                hidden = line["_suppressed"]
-                if hidden.sum() == 1 and len(line) > 1:
-                    shown = line[~hidden]
-                    table.loc[shown["_learners"].idxmin(), "_suppressed"] = True
-                    changed = True
+            hidden = table["_suppressed"]
+            if others:
+                line_of = table.groupby(others, sort=False, dropna=False).ngroup()
+            else:
+                line_of = pd.Series(0, index=table.index)
+            per_line = hidden.groupby(line_of).agg(["sum", "size"])
+            lone = per_line.index[(per_line["sum"] == 1) & (per_line["size"] > 1)]
+            if len(lone) == 0:
+                continue
+            # In each such line, the smallest shown group (the first of equals) goes too.
+            shown = table[line_of.isin(lone) & ~hidden]
+            smallest = shown.groupby(line_of[shown.index], sort=False)["_learners"].idxmin()
+            table.loc[smallest.to_numpy(), "_suppressed"] = True
+            changed = True
         if not changed:
             return
 
@@ -360,8 +495,8 @@ def _aggregate(facts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         one = facts.assign(_all=0).groupby("_all")
         grouped = one
     table = grouped.agg(
-        _learners=("username", "nunique"),
-        enrolled=("username", "size"),
+        _learners=("_uid", "nunique"),
+        enrolled=("_uid", "size"),
         started=("started", "sum"),
         finished=("finished", "sum"),
         certified=("certified", "sum"),
@@ -384,22 +519,23 @@ def completion(
     if unknown:
         raise ReportError(f"unknown field {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
     check_filters(filters)
-    inside, facts = _period(facts, filters)
-    buckets = _selections(facts, filters)
-    if not inside.all():
-        buckets["_period"] = inside
-    keys = pd.DataFrame({name: _dimension_values(facts, name) for name in by}, index=facts.index)
+    prepared = _prepared(facts)
+    chosen, period_facts, buckets = prepared.selection(filters)
+    # Grouping by integer codes (in the sorted order of the values): the same groups, in the
+    # same order, as grouping by the values themselves.
+    keys = pd.DataFrame(index=facts.index)
+    decode = {}
     for name in by:
+        keys[name], decode[name] = prepared.groups(name)
         parent = REGION_PARENT.get(name)
         if parent and parent not in by:
-            keys[f"_parent_{name}"] = _dimension_values(facts, parent)
-    small = _small_pieces(facts, keys, buckets)
-    chosen = inside.copy()
-    for name, bucket in buckets.items():
-        if name != "_period":
-            chosen &= bucket != REST
-    rows = pd.concat([keys, facts[["username", *COUNTS[1:], "score"]]], axis=1)[chosen]
-    table = _aggregate(rows, list(keys.columns))
+            keys[f"_parent_{name}"], decode[f"_parent_{name}"] = prepared.groups(parent)
+    small = _small_pieces(prepared.uid, keys, buckets)
+    rows = keys.copy()
+    rows["_uid"] = prepared.uid
+    for name in (*COUNTS[1:], "score"):
+        rows[name] = period_facts[name].to_numpy()
+    table = _aggregate(rows[chosen], list(keys.columns))
     group_keys = list(keys.columns)
     if not group_keys and table.empty:  # nobody at all: zeros are safe to show
         table = pd.DataFrame([{"_learners": MIN_GROUP, **dict.fromkeys(COUNTS, 0), "_scored": 0}])
@@ -409,6 +545,8 @@ def completion(
         dtype=bool,
     )
     table["_suppressed"] = (table["_learners"] < MIN_GROUP) | flagged
+    for name in group_keys:
+        table[name] = decode[name][table[name].to_numpy(dtype=np.int64)]
     if group_keys:
         _complement(table, by)
     return _present(table, by)
@@ -445,20 +583,22 @@ def funnel(facts: pd.DataFrame, filters: Filters = Filters()) -> dict:
     return {name: row[name] for name in COUNTS}
 
 
-def weekly(facts: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+def weekly(
+    facts: pd.DataFrame, filters: Filters = Filters(), *, shown: bool | None = None
+) -> pd.DataFrame:
     """week (Monday, Asia/Jakarta), started_new, finished_new, started, finished (cumulative).
-    Empty when the filtered population is suppressed."""
+    Empty when the filtered population is suppressed (`shown`: whether `funnel` shows it, when
+    the caller already knows)."""
     columns = ["week", "started_new", "finished_new", "started", "finished"]
-    if funnel(facts, filters)["enrolled"] is None:
+    if shown is None:
+        shown = funnel(facts, filters)["enrolled"] is not None
+    if not shown:
         return pd.DataFrame(columns=columns)
-    inside, period_facts = _period(facts, filters)
-    chosen = inside.copy()
-    for bucket in _selections(period_facts, filters).values():
-        chosen &= bucket != REST
-    rows = period_facts[chosen]
+    chosen, period_facts = chosen_rows(facts, filters)
+    dates = _prepared(facts).dates()
     series = {}
     for name in ("started", "finished"):
-        days = _local_date(rows.loc[rows[name], f"{name}_at"]).dropna()
+        days = dates[name][chosen & period_facts[name].to_numpy(dtype=bool)].dropna()
         weeks = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
         series[f"{name}_new"] = weeks.value_counts()
     table = pd.DataFrame(series).fillna(0).astype(int).sort_index()
@@ -474,14 +614,11 @@ def weekly(facts: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     return out[columns]
 
 
-def hardest_questions(
-    engine: Engine, course: str, filters: Filters = Filters(), facts: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
-    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Filters on
-    learners' groups use `facts` (from `load_facts`; loaded here when not given)."""
+def answer_counts(engine: Engine, course: str) -> pd.DataFrame:
+    """username, lesson, question, attempts, wrong: each learner's answers to each question of
+    a course, counted in the database (read once per facts version; filters apply after)."""
     e = events_table
-    answers = _read(
+    return _read(
         engine,
         select(
             e.c.username,
@@ -493,17 +630,40 @@ def hardest_questions(
         .where(e.c.course == course, e.c.kind == "answer", e.c.question.is_not(None))
         .group_by(e.c.username, e.c.lesson, e.c.question),
     )
+
+
+def hardest_questions(
+    engine: Engine,
+    course: str,
+    filters: Filters = Filters(),
+    facts: pd.DataFrame | None = None,
+    *,
+    answers: pd.DataFrame | None = None,
+    shown: bool | None = None,
+) -> pd.DataFrame:
+    """course, lesson, question, attempts, learners, wrong_rate (wrong answers / answers), the
+    hardest first; questions answered by fewer than MIN_GROUP learners are left out. Filters on
+    learners' groups use `facts` (from `load_facts`; loaded here when not given). `answers`:
+    `answer_counts(engine, course)` when the caller keeps it; `shown`: whether `funnel` shows
+    the filtered population, when the caller already knows."""
+    if answers is None:
+        answers = answer_counts(engine, course)
     columns = ["course", "lesson", "question", "attempts", "learners", "wrong_rate"]
     if facts is None and (any(filters.active().values()) or filters.since or filters.until):
         facts = load_facts(engine)
     if facts is not None:
-        if funnel(facts, filters)["enrolled"] is None:
+        if shown is None:
+            shown = funnel(facts, filters)["enrolled"] is not None
+        if not shown:
             return pd.DataFrame(columns=columns)
-        inside, period_facts = _period(facts, filters)
-        chosen = inside.copy()
-        for bucket in _selections(period_facts, filters).values():
-            chosen &= bucket != REST
-        answers = answers[answers["username"].isin(set(period_facts.loc[chosen, "username"]))]
+        chosen, _ = chosen_rows(facts, filters)
+        # Only the chosen learners' answers (never a trainer's, nor a course not released),
+        # picked by learner code: answers of learners not in the facts have code -1.
+        prepared = _prepared(facts)
+        picked = np.zeros(len(prepared.learners) + 1, dtype=bool)
+        picked[prepared.uid[chosen]] = True
+        learner = prepared.learner_codes(answers)
+        answers = answers.assign(username=learner)[picked[learner]]
     table = answers.groupby(["lesson", "question"]).agg(
         attempts=("attempts", "sum"), learners=("username", "nunique"), wrong=("wrong", "sum")
     )

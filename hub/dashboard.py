@@ -294,14 +294,26 @@ def build_view(engine: Engine, facts: pd.DataFrame, derived: dict, query: Query)
     titles = derived["titles"]
     filters = query.filters
     funnel = reports.funnel(facts, filters)
+    shown = funnel["enrolled"] is not None  # weekly and hardest questions need not ask again
     groups = group_rows(reports.completion(facts, [query.by], filters), query.by, titles)
-    weeks = reports.weekly(facts, filters)
+    weeks = reports.weekly(facts, filters, shown=shown)
     courses = list(filters.course) or sorted(titles, key=lambda c: titles[c])
     hardest = []
     for course in courses:
         key = ("hardest", course, query.filters)
         if key not in derived:
-            table = reports.hardest_questions(engine, course, filters, facts=facts)
+            # Each learner's answer counts are read once per facts; a filter then only picks
+            # learners from them.
+            if ("answers", course) not in derived:
+                derived[("answers", course)] = reports.answer_counts(engine, course)
+            table = reports.hardest_questions(
+                engine,
+                course,
+                filters,
+                facts=facts,
+                answers=derived[("answers", course)],
+                shown=shown,
+            )
             derived[key] = table.head(HARDEST_PER_COURSE) if table is not None else None
         if derived[key] is not None and not derived[key].empty:
             hardest.append((titles.get(course, course), derived[key]))

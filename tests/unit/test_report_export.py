@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -207,3 +208,85 @@ def test_hardest_questions_come_from_recorded_answers_of_five_or_more_learners(s
     both = hardest.set_index(["lesson", "question"])["learners"]
     for row in women.itertuples():
         assert row.learners <= both[(row.lesson, row.question)]
+
+
+# -- load_facts' per-lesson aggregation in SQL against the pandas one it replaced ---------------
+def _reference_per_course(engine, lessons):
+    """What `reports._per_course` computes, the way load_facts did it before issue 9: every
+    lesson state, submission and gradebook row read, joined and aggregated in pandas."""
+    from nbgrader.api import Assignment, Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy import case, func
+
+    from naikkelas.grading.gradebook import SEPARATOR
+    from naikkelas.grading.progress import state_table as s
+    from naikkelas.grading.submissions import GRADED
+    from naikkelas.grading.submissions import submissions_table as t
+
+    def percent(score, max_score):
+        score, max_score = score.astype(float), max_score.astype(float)
+        return 100 * score / max_score.where(max_score > 0)
+
+    read = reports._read
+    states = read(
+        engine, select(s.c.username, s.c.course, s.c.lesson, s.c.finished, s.c.updated_at)
+    )
+    subs = read(
+        engine,
+        select(
+            t.c.username, t.c.course, t.c.lesson,
+            func.min(t.c.submitted_at).label("submitted_at"),
+            func.max(case((t.c.status == GRADED, t.c.score))).label("best"),
+            func.max(case((t.c.status == GRADED, t.c.max_score))).label("best_max"),
+        ).group_by(t.c.username, t.c.course, t.c.lesson),
+    )  # fmt: skip
+    grades = read(
+        engine,
+        select(
+            SubmittedAssignment.student_id.label("username"),
+            Assignment.name.label("assignment"),
+            func.sum(Grade.score).label("score"),
+            func.sum(GradeCell.max_score).label("max_score"),
+        )
+        .select_from(Grade)
+        .join(GradeCell, GradeCell.id == Grade.cell_id)
+        .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .group_by(SubmittedAssignment.student_id, Assignment.name),
+    )
+    parts = grades["assignment"].str.split(SEPARATOR, n=1, expand=True)
+    grades["course"], grades["lesson"] = parts[0], parts[1]
+    grades["score"] = percent(grades["score"], grades["max_score"])
+    key = ["username", "course", "lesson"]
+    grades = grades[[*key, "score"]]
+    per_lesson = states.merge(subs, on=key, how="outer").merge(lessons, on=["course", "lesson"])
+    per_lesson["done"] = per_lesson["finished"].fillna(False).astype(bool) | (
+        per_lesson["updated_at"].isna() & per_lesson["submitted_at"].notna()
+    )
+    done_at = per_lesson["submitted_at"].where(
+        per_lesson["submitted_at"].notna(), per_lesson["updated_at"]
+    )
+    per_lesson["done_at"] = pd.to_datetime(done_at, utc=True).where(per_lesson["done"])
+    per_lesson = per_lesson.merge(grades, on=key, how="left")
+    per_lesson["score"] = per_lesson["score"].fillna(
+        percent(per_lesson["best"], per_lesson["best_max"])
+    )
+    return per_lesson.groupby(["username", "course"]).agg(
+        lessons_done=("done", "sum"),
+        finished_at=("done_at", "max"),
+        score=("score", "mean"),
+        first_touch=("updated_at", "min"),
+    )
+
+
+def test_lessons_aggregated_in_the_database_match_the_pandas_aggregation(seeded):
+    engine = engine_for(seeded.naikkelas_db_url)
+    released = reports.released_courses(engine, seeded.released_path)
+    lessons = released[["course", "lesson"]].drop_duplicates()
+    ours = reports._per_course(engine, lessons).set_index(["username", "course"]).sort_index()
+    reference = _reference_per_course(engine, lessons).sort_index()
+    assert len(ours) == len(reference) > 100 and ours["lessons_done"].sum() > 0
+    reference["first_touch"] = pd.to_datetime(reference["first_touch"], utc=True)
+    # The averages may differ in the last bit (the database adds in another order).
+    pd.testing.assert_frame_equal(ours, reference, check_dtype=False, rtol=1e-12)
+    assert ours["score"].notna().sum() == reference["score"].notna().sum() > 0

@@ -132,6 +132,31 @@ def test_two_overlapping_filters_cannot_be_subtracted_to_reveal_a_small_group():
     assert all_fesyen is None or fesyen_women is None
 
 
+def test_figures_do_not_depend_on_earlier_views_nor_on_row_order():
+    """Codes and filter masks are kept per facts frame: a view must not borrow another's."""
+    facts = frame(
+        fact(30, sector="kuliner", gender="P", kelurahan="Loa Bakung"),
+        fact(12, sector="kuliner", gender="L", kelurahan="Loa Buah", region_code="64.72.05.1002"),
+        fact(3, sector="fesyen", gender="L", kelurahan="Loa Buah", region_code="64.72.05.1002"),
+        fact(20, sector="fesyen", gender="P", kecamatan="Palaran", kelurahan="Rawa Makmur",
+             region_code="64.72.06.1001", finished=False),
+    )  # fmt: skip
+    views = [
+        (["kelurahan"], Filters(gender=("P",))),
+        (["sector", "gender"], Filters()),
+        (["kecamatan"], Filters(sector=("fesyen",))),
+        (["kelurahan"], Filters(since=date(2026, 9, 10), until=date(2026, 9, 12))),
+        (["gender"], Filters(kelurahan=("Loa Buah",))),
+    ]
+    first = [completion(facts, by, f) for by, f in views]  # cached codes and masks from here on
+    shuffled = facts.sample(frac=1, random_state=7)
+    for (by, f), table in zip(reversed(views), reversed(first), strict=True):
+        pd.testing.assert_frame_equal(completion(facts, by, f), table)
+        pd.testing.assert_frame_equal(completion(facts.copy(), by, f), table)
+        pd.testing.assert_frame_equal(completion(shuffled, by, f), table)
+    assert first[1]["suppressed"].sum() >= 2  # 3 fesyen men, and a complement in their line
+
+
 def test_filters_that_leave_out_nobody_small_show_everything():
     facts = frame(fact(30, gender="P"), fact(25, gender="L"))
     assert funnel(facts, Filters(gender=("P",))) == {
