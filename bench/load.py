@@ -136,13 +136,17 @@ def ensure_stock_users(count: int) -> list[str]:
     return names
 
 
+def learner_name(i: int) -> str:
+    return f"muat{i:03d}"
+
+
 def make_learners(hub: HubProcess, count: int) -> list[str]:
     """Accounts in the demo cohort, as `naikkelas roster import` makes them."""
     from naikkelas.hub.accounts import Role, upsert_account
     from naikkelas.hub.db import engine_for
 
     engine = engine_for(hub.settings.naikkelas_db_url)
-    names = [f"muat{i:03d}" for i in range(1, count + 1)]
+    names = [learner_name(i) for i in range(1, count + 1)]
     for name in names:
         upsert_account(engine, name, Role.LEARNER, PIN, cohort="demo", display_name="Peserta Muat")
     engine.dispose()
@@ -156,24 +160,41 @@ def run_step(platform: str, count: int, base: Path, args) -> Step:
     if platform == "stock":
         ManyStockHub.users = ensure_stock_users(count)
         hub = ManyStockHub(data_dir=data_dir, port=free_port_block(5))
-        names, secret, lesson, answer = ManyStockHub.users, STOCK_PASSWORD, "lesson.ipynb", None
+        names, secret, lesson = ManyStockHub.users, STOCK_PASSWORD, "lesson.ipynb"
         answer = stock_answerer(QUESTIONS)
         unix = {name: name for name in names}
     else:
         hub = HubProcess(data_dir=data_dir, port=free_port_block(5))
         answer, secret, lesson = answer_naikkelas, PIN, LESSON
+        unix = {learner_name(i): f"nk-{learner_name(i)}" for i in range(1, count + 1)}
+    if os.geteuid() == 0:
+        stop_leftovers(unix.values())
     try:
         hub.start()
         if platform != "stock":
             names = make_learners(hub, count)
-            unix = {name: f"nk-{name}" for name in names}
         rss = (lambda name: memory_of(unix[name])) if os.geteuid() == 0 else None
         outcomes, rate = asyncio.run(
             simulate(hub.url, names, secret, lesson, answer, think, args.seed, args.ramp, rss)
         )
     finally:
         hub.stop()
+        if os.geteuid() == 0:
+            stop_leftovers(unix.values())
     return Step(platform, count, outcomes, rate)
+
+
+def stop_leftovers(unix_users) -> None:
+    """End the learners' servers and kernels that outlive their hub (NaikKelas keeps servers
+    across hub restarts), so the next step starts from none and measures only its own."""
+    procs = [p for user in unix_users for p in processes_of(user)]
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.terminate()
+    _gone, alive = psutil.wait_procs(procs, timeout=15)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
 
 
 # -- the report ----------------------------------------------------------------------------
