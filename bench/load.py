@@ -243,6 +243,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit-ms", type=float, default=300.0)
     parser.add_argument("--platforms", default="stock,naikkelas")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every step even after one fails"
+    )
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root: both platforms spawn learners as system users")
@@ -255,7 +258,7 @@ def main() -> None:
     for count in steps:
         for platform in platforms:
             done = results[platform]
-            if done and not passes(done[-1], args.limit_ms):
+            if done and not passes(done[-1], args.limit_ms) and not args.keep_going:
                 continue
             step = run_step(platform, count, base, args)
             done.append(step)
@@ -267,7 +270,8 @@ def main() -> None:
             ours = [s for s in results["naikkelas"] if s.learners == count]
             if pair and ours:
                 print(ratio_row(pair[0], ours[0]), flush=True)
-        if all(steps_ and not passes(steps_[-1], args.limit_ms) for steps_ in results.values()):
+        failed = [d and not passes(d[-1], args.limit_ms) for d in results.values()]
+        if all(failed) and not args.keep_going:
             break
     print(f"largest N with p95 answer <= {args.limit_ms:.0f} ms and no errors:")
     for platform, done in results.items():

@@ -235,8 +235,11 @@ class Learner:
         while time.monotonic() < deadline:
             async with http.get(f"{self.hub_url}/hub/api/user") as r:
                 user = await r.json() if r.status == 200 else {}
-            if (user.get("servers") or {}).get("", {}).get("ready"):
+            server = (user.get("servers") or {}).get("")
+            if server and server.get("ready"):
                 break
+            if user and not server:  # the hub gave up on it (e.g. its http_timeout)
+                raise RuntimeError("the hub gave up starting the server")
             await asyncio.sleep(0.5)
         else:
             raise TimeoutError("server not ready after 300 s")
