@@ -277,7 +277,10 @@ def main() -> None:
     for platform, done in results.items():
         ok = [s.learners for s in done if passes(s, args.limit_ms)]
         print(f"  {platform}: {max(ok) if ok else 'none'} (tried {[s.learners for s in done]})")
-    shutil.rmtree(base, ignore_errors=True)
+    if any(s.errors for done in results.values() for s in done):
+        print(f"hub logs kept in {base}")
+    else:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
