@@ -43,6 +43,7 @@ from . import migrate
 from .backup_db import (
     BackupError,
     dump_database,
+    forget_running_servers,
     load_database,
     sqlite_path,
     sqlite_snapshot,
@@ -105,6 +106,7 @@ def backup(settings: Settings, output: Path) -> dict:
         hub_db = sqlite_path(settings.jupyterhub_db_url)
         if hub_db is not None and hub_db.exists():
             sqlite_snapshot(hub_db, stage / "db" / "jupyterhub.sqlite")
+            forget_running_servers(stage / "db" / "jupyterhub.sqlite")
         for item in DATA_ITEMS:
             _copy_tree(settings.data_path / item, stage / "data" / item)
         _copy_tree(settings.released_path, stage / "released")

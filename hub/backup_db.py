@@ -72,6 +72,19 @@ def sqlite_snapshot(source: Path, copy: Path) -> None:
         src.close()
 
 
+def forget_running_servers(copy: Path) -> None:
+    """In a copy of JupyterHub's database, forget the learners' servers that were running: their
+    processes are not in the backup, and a restored hub must start them afresh rather than
+    adopt whatever now listens on those ports (on the same machine: the live platform's)."""
+    db = sqlite3.connect(copy)
+    try:
+        with db:
+            db.execute("UPDATE spawners SET server_id = NULL, state = '{}', started = NULL")
+            db.execute("DELETE FROM servers")
+    finally:
+        db.close()
+
+
 def dump_database(url: str, folder: Path) -> dict:
     """Write every NaikKelas and gradebook table of the database at `url` into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)

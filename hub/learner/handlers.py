@@ -30,9 +30,11 @@ class RefusedHandler(web.RequestHandler):
         raise web.HTTPError(404)
 
 
-async def _from_service(log, path: str, body: dict | None = None) -> dict | None:
+async def _from_service(
+    log, path: str, body: dict | None = None, timeout: float = 2
+) -> dict | None:
     """GET (or, with `body`, POST) the NaikKelas service with this server's token; None when it
-    cannot be reached within two seconds."""
+    cannot be reached within `timeout` seconds."""
     url = os.environ.get("NAIKKELAS_SERVICE_URL")
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
     if not url or not token:
@@ -43,7 +45,7 @@ async def _from_service(log, path: str, body: dict | None = None) -> dict | None
             method="POST" if body is not None else "GET",
             body=json.dumps(body) if body is not None else None,
             headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
-            request_timeout=2,
+            request_timeout=timeout,
         )
         return json.loads(response.body)
     except Exception as e:  # noqa: BLE001 - the page works without it
@@ -51,12 +53,14 @@ async def _from_service(log, path: str, body: dict | None = None) -> dict | None
         return None
 
 
-async def learner_progress(log) -> dict[tuple[str, str], dict]:
-    """Ticks and grades from the NaikKelas service, with this server's token; empty (the list
-    still shows) when the service cannot be reached within two seconds."""
-    data = await _from_service(log, "api/progress")
-    lessons = data.get("lessons", []) if data else []
-    return {(item["course"], item["lesson"]): item for item in lessons}
+async def learner_progress(log) -> dict[tuple[str, str], dict] | None:
+    """Ticks and grades from the NaikKelas service, with this server's token; None when the
+    service cannot answer in time (a busy moment): the page then says so rather than showing
+    a learner who did lessons none done."""
+    data = await _from_service(log, "api/progress", timeout=8)
+    if data is None:
+        return None
+    return {(item["course"], item["lesson"]): item for item in data.get("lessons", [])}
 
 
 async def learner_preferences(log) -> dict[str, bool]:
@@ -106,6 +110,12 @@ class CourseHomeHandler(StrictPageHandler):
         )
         if self.get_query_argument("data", "") == "gagal":
             problem = problem or "Belum tersimpan. Tekan “Saya mengerti” sekali lagi."
+        if progress is None:
+            progress = {}
+            problem = problem or (
+                "Tanda selesai dan nilai Anda belum bisa dimuat. Muat ulang halaman ini "
+                "sebentar lagi; kemajuan Anda tetap tersimpan."
+            )
         if self.get_query_argument("tampilan", "") == "gagal":
             problem = problem or "Pengaturan tampilan belum tersimpan. Coba lagi."
         # Lessons left per course; a course with none left offers its certificate.

@@ -304,3 +304,27 @@ def test_the_command_line(seeded, tmp_path):
     assert len(again.stderr.strip().splitlines()) == 1
     missing = subprocess.run([NAIKKELAS, "backup", *common], capture_output=True, text=True)
     assert missing.returncode == 2
+
+
+def test_a_backup_of_jupyterhubs_database_forgets_running_servers(tmp_path):
+    """Processes are not in a backup: a restored hub must start servers afresh, never adopt
+    whatever listens on the old ports."""
+    from jupyterhub import orm
+
+    from naikkelas.hub.backup_db import forget_running_servers
+
+    url = f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
+    db = orm.new_session_factory(url)()
+    user = orm.User(name="peserta1")
+    db.add(user)
+    db.commit()
+    spawner = orm.Spawner(user_id=user.id, name="", state={"pid": 4242})
+    spawner.server = orm.Server(port=45123, base_url="/user/peserta1/")
+    db.add(spawner)
+    db.commit()
+    db.close()
+    forget_running_servers(tmp_path / "jupyterhub.sqlite")
+    db = orm.new_session_factory(url)()
+    (spawner,) = db.query(orm.Spawner).all()
+    assert spawner.server is None and spawner.state == {} and db.query(orm.Server).count() == 0
+    assert db.query(orm.User).one().name == "peserta1"  # the accounts stay
