@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from tornado import web
@@ -32,6 +33,24 @@ from .roster_words import indonesian as roster_words
 from .trainer import TrainerHandler
 
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes: a roster of thousands of learners is a few hundred kB
+# A preview not confirmed within this time is deleted (it holds names: keep them no longer
+# than the work needs); confirming later asks for the file again.
+PREVIEW_SECONDS = 60 * 60
+
+
+def prune_previews(uploads: Path, now: float | None = None) -> None:
+    """Delete the folders of previews older than PREVIEW_SECONDS."""
+    now = time.time() if now is None else now
+    if not uploads.is_dir():
+        return
+    for folder in uploads.iterdir():
+        try:
+            if now - folder.stat().st_mtime > PREVIEW_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:
+            continue  # removed by a request beside this one
+
+
 SUFFIXES = (".csv", ".xlsx")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 ACTIONS = {"create": "baru", "update": "diperbarui", "unchanged": "tetap"}
@@ -111,6 +130,7 @@ class UploadHandler(RosterPage):
         except ValueError:
             self.form("Nama kelas hanya boleh huruf kecil, angka, - dan _.", 400)
             return
+        prune_previews(self.uploads)
         token = secrets.token_hex(16)
         folder = self.uploads / token
         folder.mkdir(mode=0o700, parents=True)
@@ -142,6 +162,7 @@ class ConfirmHandler(RosterPage):
     @web.authenticated
     async def post(self):
         account = self.account()
+        prune_previews(self.uploads)  # an expired preview is refused like an unknown one
         token = self.get_body_argument("token", "")
         folder = self.uploads / token
         meta_file = folder / "meta.json"
