@@ -2,6 +2,7 @@
 simulated learners log in, open the demo lesson and get feedback for every question."""
 
 import asyncio
+import concurrent.futures
 
 from bench.load import LESSON, simulate
 from bench.load_learner import answer_naikkelas
@@ -10,12 +11,13 @@ from bench.load_learner import answer_naikkelas
 def test_two_simulated_learners_get_feedback_for_every_question(hub, new_learner):
     learners = [new_learner(), new_learner()]
     pin = learners[0][1]
-    outcomes, logins_per_s = asyncio.run(
-        simulate(
-            hub.url, [name for name, _pin in learners], pin, LESSON, answer_naikkelas,
-            think=(0.05, 0.2), seed=7,
-        )
+    run = simulate(
+        hub.url, [name for name, _pin in learners], pin, LESSON, answer_naikkelas,
+        think=(0.05, 0.2), seed=7,
     )  # fmt: skip
+    # Its own thread: the browser tests' Playwright keeps an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        outcomes, logins_per_s = pool.submit(asyncio.run, run).result()
     assert logins_per_s > 0
     for outcome in outcomes:
         assert outcome.error == ""
