@@ -8,9 +8,15 @@ hub
     each other share it.
 start_hub
     Factory for a hub of a test's own (for tests that stop it or start it differently).
-    With NAIKKELAS_TEST_DB=postgres, every hub keeps NaikKelas's data (accounts, progress,
-    gradebook) in a database of its own on one throwaway PostgreSQL cluster started for the
-    session (`make test-postgres`); JupyterHub's own state stays SQLite.
+postgres
+    Session-wide throw-away PostgreSQL cluster (started on first use).
+
+Databases: the integration and security suites (tests/integration/conftest.py,
+tests/security/conftest.py) get `hub` and `start_hub` hubs that keep NaikKelas's data (accounts,
+progress, gradebook) in a database of their own on the session's PostgreSQL cluster; the browser
+tests' hubs use SQLite, the single-server default. NAIKKELAS_TEST_DB=sqlite or =postgres puts
+every hub on one kind (`make test-sqlite`, `make test-postgres`). JupyterHub's own state stays
+SQLite.
 new_learner
     Factory: ``new_learner()`` makes a fresh learner in cohort ``demo``; returns (username, PIN).
 learner
@@ -57,43 +63,75 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def test_database():
-    """Where hubs keep NaikKelas's data: "sqlite" (default) or "postgres" (NAIKKELAS_TEST_DB)."""
-    kind = os.environ.get("NAIKKELAS_TEST_DB", "sqlite")
+def database_kind(default: str) -> str:
+    """Where hubs keep NaikKelas's data: NAIKKELAS_TEST_DB ("sqlite" or "postgres") for every
+    hub, or else `default` (the suite's folders choose: see the module docstring)."""
+    kind = os.environ.get("NAIKKELAS_TEST_DB") or default
     if kind not in ("sqlite", "postgres"):
         pytest.fail(f"NAIKKELAS_TEST_DB={kind!r}: use sqlite or postgres")
-    if kind == "sqlite":
-        yield None
-        return
+    return kind
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throw-away PostgreSQL cluster for the session, started when first asked for; tests
+    make a database or schema of their own in it."""
     pg = Postgres()
     pg.start()
     yield pg
     pg.remove()
 
 
-@pytest.fixture(scope="session")
-def start_hub(tmp_path_factory, test_database):
+def _hub_starter(tmp_path_factory, request, kind: str):
     started: list[HubProcess] = []
 
     def start(name="hub", demo=True, **kwargs) -> HubProcess:
         data_dir = tmp_path_factory.mktemp(name)
-        if test_database is not None and "db_url" not in kwargs:
-            kwargs["db_url"] = test_database.new_database(data_dir.name.replace("-", "_"))
+        if kind == "postgres" and "db_url" not in kwargs:
+            cluster = request.getfixturevalue("postgres")
+            kwargs["db_url"] = cluster.new_database(data_dir.name.replace("-", "_"))
         hub = HubProcess(data_dir=data_dir, port=free_port_block(5), demo=demo, **kwargs)
         started.append(hub)
         hub.start()
         return hub
 
+    return start, started
+
+
+@pytest.fixture(scope="session")
+def start_hub(tmp_path_factory, request):
+    start, started = _hub_starter(tmp_path_factory, request, database_kind("sqlite"))
     yield start
     for hub in started:
         hub.stop()
 
 
 @pytest.fixture(scope="session")
+def start_server_hub(tmp_path_factory, request):
+    """`start_hub` for the integration and security suites: NaikKelas's data on PostgreSQL, the
+    database of a deployment that outgrows one server (tests/integration/conftest.py)."""
+    start, started = _hub_starter(tmp_path_factory, request, database_kind("postgres"))
+    yield start
+    for hub in started:
+        hub.stop()
+
+
+# A short grader lease, so the test that kills the grader mid-grade sees it taken over soon.
+SHARED_HUB = {"extra_env": {"NAIKKELAS_GRADING_LEASE_SECONDS": "8"}}
+
+
+@pytest.fixture(scope="session")
 def hub(start_hub) -> HubProcess:
-    # A short grader lease, so the test that kills the grader mid-grade sees it taken over soon.
-    return start_hub("shared-hub", extra_env={"NAIKKELAS_GRADING_LEASE_SECONDS": "8"})
+    return start_hub("shared-hub", **SHARED_HUB)
+
+
+@pytest.fixture(scope="session")
+def server_hub(request, start_server_hub) -> HubProcess:
+    """The shared hub of the integration and security suites (PostgreSQL unless
+    NAIKKELAS_TEST_DB says otherwise; then it is the same hub as `hub`)."""
+    if database_kind("postgres") == database_kind("sqlite"):
+        return request.getfixturevalue("hub")
+    return start_server_hub("shared-hub-pg", **SHARED_HUB)
 
 
 @pytest.fixture

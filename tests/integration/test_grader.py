@@ -34,14 +34,6 @@ KEY = (
 )
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.remove()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
@@ -134,7 +126,17 @@ def test_only_the_lease_holder_records_a_result(tmp_path, db_url):
     assert subs.get(engine, slow.id).score == 1.0
 
 
-def test_grading_survives_the_database_going_away_mid_grade(tmp_path, postgres):
+@pytest.fixture
+def own_postgres():
+    """A cluster of this test's own: it stops it, which the session's hubs must not see."""
+    pg = Postgres()
+    pg.start()
+    yield pg
+    pg.remove()
+
+
+def test_grading_survives_the_database_going_away_mid_grade(tmp_path, own_postgres):
+    postgres = own_postgres
     db_url = f"{postgres.url}&options=-csearch_path%3Dpublic"
     grading, released = release(tmp_path, db_url)
     engine = engine_for(db_url)

@@ -10,16 +10,7 @@ from naikkelas.hub.cards import learners_for_cards, reset_pins
 from naikkelas.hub.db import engine_for
 from naikkelas.hub.profiles import profiles_table, record_login
 from naikkelas.hub.roster import apply_import, plan_import
-from tests.support import Postgres
 from tests.unit.test_roster import HEADER, PEOPLE, TODAY, messy_workbook, write_csv
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.remove()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from naikkelas.hub.db import engine_for
 from naikkelas.hub.throttle import (
     ADDRESS,
@@ -14,16 +12,7 @@ from naikkelas.hub.throttle import (
     clear_user,
     failure_count,
 )
-from tests.support import Postgres
 from tests.unit.test_throttle import Clock, lock
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.remove()
 
 
 def test_lock_refusal_restart_and_reset_on_postgresql(postgres):

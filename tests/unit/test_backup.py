@@ -27,7 +27,7 @@ from naikkelas.hub.backup import BackupError, backup, restore
 from naikkelas.hub.db import as_utc, engine_for
 from naikkelas.hub.preferences import get_preferences, set_preferences
 from naikkelas.hub.settings import Settings
-from tests.support import ROOT, Postgres
+from tests.support import ROOT
 
 NAIKKELAS = str(Path(sys.executable).with_name("naikkelas"))
 COURSE = "mengenal-naikkelas"
@@ -121,14 +121,6 @@ def seeded(tmp_path_factory):
     archive = root / "site-a.tar.gz"
     backup(settings, archive)
     return settings, archive, records(settings)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.remove()
 
 
 def pg_database(postgres, name: str) -> str:

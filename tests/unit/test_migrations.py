@@ -19,17 +19,8 @@ from naikkelas.hub import migrate
 from naikkelas.hub.accounts import verify_secret
 from naikkelas.hub.db import engine_for, load_tables, metadata
 from naikkelas.hub.preferences import get_preferences
-from tests.support import Postgres
 
 FROZEN_FIRST_SCHEMA = Path(__file__).parent.parent / "data" / "nk0001_first_schema.sql"
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.remove()
 
 
 def pg_schema(postgres, name: str) -> str:
