@@ -10,7 +10,8 @@ from tests.conftest import database_kind
 def test_this_suites_hub_keeps_naikkelas_data_on_postgresql(hub, new_learner):
     username, _ = new_learner()
     engine = engine_for(hub.settings.naikkelas_db_url)
-    assert engine.dialect.name == ("postgresql" if database_kind("postgres") == "postgres" else "sqlite")
+    expected = "postgresql" if database_kind("postgres") == "postgres" else "sqlite"
+    assert engine.dialect.name == expected
     with engine.connect() as conn:
         found = conn.execute(
             text("SELECT count(*) FROM nk_accounts WHERE username = :u"), {"u": username}
