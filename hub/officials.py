@@ -59,6 +59,8 @@ _caches: dict[str, FactsCache] = {}
 
 # How often the "Data sedang disiapkan" page reloads itself.
 PREPARING_REFRESH_SECONDS = 10
+# How long a request waits for the first load before it gets that page instead.
+FIRST_LOAD_WAIT_SECONDS = 5.0
 
 
 def facts_cache(settings: Settings) -> FactsCache:
@@ -126,6 +128,10 @@ class OfficialHandler(HubOAuthenticated, web.RequestHandler):
         """The cached facts at once (possibly out of date, see `Snapshot.updating`); None
         while the first load runs, after the "Data sedang disiapkan" page was sent."""
         found = await asyncio.to_thread(self.cache.snapshot, self.engine)
+        if found is None:
+            # A small platform's first load takes seconds: worth a short wait, not a page.
+            await asyncio.to_thread(self.cache.wait_idle, FIRST_LOAD_WAIT_SECONDS)
+            found = await asyncio.to_thread(self.cache.snapshot, self.engine)
         if found is None:
             self.preparing()
         return found

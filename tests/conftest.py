@@ -92,8 +92,15 @@ def start_hub(tmp_path_factory, test_database):
 
 @pytest.fixture(scope="session")
 def hub(start_hub) -> HubProcess:
-    # A short grader lease, so the test that kills the grader mid-grade sees it taken over soon.
-    return start_hub("shared-hub", extra_env={"NAIKKELAS_GRADING_LEASE_SECONDS": "8"})
+    # A short grader lease, so the test that kills the grader mid-grade sees it taken over soon;
+    # the officials' dashboard reloads its figures as soon as they are out of date.
+    return start_hub(
+        "shared-hub",
+        extra_env={
+            "NAIKKELAS_GRADING_LEASE_SECONDS": "8",
+            "NAIKKELAS_DASHBOARD_RELOAD_SECONDS": "0",
+        },
+    )
 
 
 @pytest.fixture

@@ -224,3 +224,33 @@ def test_data_time_reads_as_officials_write_it():
     moment = datetime(2026, 11, 23, 11, 5, tzinfo=UTC)
     assert data_time(moment, ZONE) == "23 Nov 2026 18.05 WIB"
     assert data_time(moment, ZoneInfo("Asia/Jayapura")) == "23 Nov 2026 20.05 WIT"
+
+
+def test_exports_use_the_cached_facts_and_say_when_they_were_taken(platform):
+    import io
+
+    import openpyxl
+
+    from tests.pdf_reading import read_pdf
+
+    engine, released = platform
+    load = HeldLoad()
+    cache = make_cache(released, load)
+    snapshot = cache.get(engine, timeout=60)
+    load.gate.clear()
+    add_learners(engine, 1)
+    stale = cache.snapshot(engine)  # a reload is held: the export gets the facts shown
+    assert stale.updating and stale.taken_at == snapshot.taken_at
+    when = stale.taken_at.astimezone(UTC)
+    query = officials.Query()
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(officials.export_bytes(stale.facts, query, "xlsx", stale.taken_at))
+    )
+    cells = [c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row]
+    assert f"Data per: {when:%Y-%m-%d %H:%M} UTC" in cells
+    assert 6 in cells  # the figures of these facts: 6 enrolled, not the 7th learner
+    pdf = officials.export_bytes(stale.facts, query, "pdf", stale.taken_at)
+    text = " ".join(t for page in read_pdf(pdf) for t in page.text)
+    assert f"Data per: {when:%d-%m-%Y %H:%M} UTC" in text
+    load.gate.set()
+    assert cache.wait_idle(60)
