@@ -80,24 +80,38 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--no-baseline", action="store_true", help="skip nbgrader's listing")
+    parser.add_argument(
+        "--reload-in-thread",
+        action="store_true",
+        help="reload in a thread of this process (the service reloads in a child process)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp) / "var"
         if not (data_dir / "naikkelas.sqlite").exists():
             seed(data_dir, args.learners)
-        run(data_dir, args.no_baseline)
+        run(data_dir, args.no_baseline, args.reload_in_thread)
 
 
-def run(data_dir: Path, no_baseline: bool) -> None:
+def run(data_dir: Path, no_baseline: bool, in_thread: bool = False) -> None:
     from naikkelas.hub import officials
-    from naikkelas.hub.dashboard import FactsCache, Query, change_marker, parse_query, prepare_facts
+    from naikkelas.hub.dashboard import (
+        FactsCache,
+        Query,
+        change_marker,
+        load_in_subprocess,
+        parse_query,
+        prepare_facts,
+    )
     from naikkelas.hub.db import engine_for
     from naikkelas.hub.settings import Settings
 
     settings = Settings(data_dir=str(data_dir))
     engine = engine_for(settings.naikkelas_db_url)
     # As the service makes it (officials.facts_cache), without the rate limit.
-    cache = FactsCache(settings.released_path, min_interval=0, prepare=prepare_facts)
+    load = None if in_thread else load_in_subprocess
+    cache = FactsCache(settings.released_path, min_interval=0, load=load, prepare=prepare_facts)
+    print(f"reloads in {'a thread' if in_thread else 'a child process'}", flush=True)
 
     def report(name: str, ms: float, note: str = "") -> None:
         print(f"{name:<62} {ms:10.1f} ms {CPU['last']:10.1f} ms CPU {note}", flush=True)
@@ -131,6 +145,11 @@ def run(data_dir: Path, no_baseline: bool) -> None:
         ms, body = timed(lambda kind=kind: officials.export_bytes(facts, Query(), kind))
         report(f"export {kind.upper()}, all learners by kecamatan", ms, f"({len(body):,} bytes)")
     during_reload(engine, cache, options)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: this process {peak:,.0f} MiB, largest child {child:,.0f} MiB", flush=True)
     if no_baseline:
         return
     # nbgrader's formgrader lists every student of a course with their scores (its "Manage

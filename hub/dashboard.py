@@ -24,6 +24,7 @@ from .facts_cache import (  # noqa: F401 - the dashboard's cache, re-exported
     FactsCache,
     Snapshot,
     change_marker,
+    load_in_subprocess,
     released_marker,
 )
 
@@ -256,11 +257,15 @@ def prepare_facts(engine: Engine, facts: pd.DataFrame, derived: dict) -> None:
     """What every page needs from a new version of the facts, computed by the background
     reload before the facts are shown: filter choices, course titles, each course's answer
     counts (the hardest questions) and the unfiltered view. So the first page after a reload
-    is as fast as any later one."""
-    derived["options"] = options_of(facts)
-    derived["titles"] = course_titles(facts)
+    is as fast as any later one. What the loader already computed (`load_in_subprocess`) is
+    kept."""
+    if "options" not in derived:
+        derived["options"] = options_of(facts)
+    if "titles" not in derived:
+        derived["titles"] = course_titles(facts)
     for course in derived["titles"]:
-        derived[("answers", course)] = reports.answer_counts(engine, course)
+        if ("answers", course) not in derived:
+            derived[("answers", course)] = reports.answer_counts(engine, course)
     derived[("view", Query())] = build_view(engine, facts, derived, Query())
 
 

@@ -6,7 +6,9 @@ questions) takes about a minute of CPU at 100,000 learners, and any learner's an
 out of date. So a request never waits for a reload once facts exist: it gets the facts the
 process has, marked `updating` when newer data is known to exist, while ONE background thread
 loads the new ones. Reloads start at most once per `min_interval` seconds (a busy platform
-changes every second); a reload that fails is logged, the old facts stay, and a later request
+changes every second); the service's reload reads the database in a child process
+(`load_in_subprocess`), so it does not compete with requests for the interpreter lock; a
+reload that fails is logged, the old facts stay, and a later request
 starts another. Only the very first load has nothing to show: `snapshot` returns None while it
 runs (the page says "Data sedang disiapkan"), and the service starts it at start-up (`start`).
 """
@@ -14,9 +16,11 @@ runs (the page says "Data sedang disiapkan"), and the service starts it at start
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,8 +79,35 @@ def released_marker(released_root: Path) -> tuple:
     return tuple(found)
 
 
-Loader = Callable[[Engine, Path], pd.DataFrame]
+# A loader returns the facts, or (facts, derived) with results already computed from them.
+Loader = Callable[[Engine, Path], "pd.DataFrame | tuple[pd.DataFrame, dict]"]
 Preparer = Callable[[Engine, pd.DataFrame, dict], None]
+
+
+def load_in_subprocess(engine: Engine, released_root: Path) -> tuple[pd.DataFrame, dict]:
+    """The facts and each course's answer counts, read in a child process (spawned for this
+    reload, gone after it). The reload is a minute of Python work at 100,000 learners; in a
+    thread of the service it would hold the interpreter lock half the time and slow every
+    request meanwhile. Only the result (pandas frames, a few hundred MB at most) comes back."""
+    ctx = multiprocessing.get_context("spawn")
+    url = engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(_load_prepared, url, str(released_root)).result()
+
+
+def _load_prepared(url: str, released_root: str) -> tuple[pd.DataFrame, dict]:
+    from .dashboard import course_titles, options_of
+    from .db import engine_for
+
+    engine = engine_for(url)
+    try:
+        facts = reports.load_facts(engine, Path(released_root))
+        derived: dict = {"options": options_of(facts), "titles": course_titles(facts)}
+        for course in derived["titles"]:
+            derived[("answers", course)] = reports.answer_counts(engine, course)
+        return facts, derived
+    finally:
+        engine.dispose()
 
 
 @dataclass
@@ -245,8 +276,8 @@ class FactsCache:
             # next request starts another reload instead of trusting these facts too long.
             marker = self.marker(engine)
             taken_at = datetime.now(UTC)
-            facts = self._load(engine, self.released_root)
-            derived: dict = {}
+            loaded = self._load(engine, self.released_root)
+            facts, derived = loaded if isinstance(loaded, tuple) else (loaded, {})
             if self._prepare is not None:
                 self._prepare(engine, facts, derived)
         except Exception as e:  # noqa: BLE001 - any failure keeps the old facts

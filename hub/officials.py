@@ -42,6 +42,7 @@ from .dashboard import (
     build_view,
     course_titles,
     data_time,
+    load_in_subprocess,
     options_of,
     parse_query,
     prepare_facts,
@@ -71,6 +72,7 @@ def facts_cache(settings: Settings) -> FactsCache:
         _caches[key] = FactsCache(
             settings.released_path,
             min_interval=settings.dashboard_reload_seconds,
+            load=load_in_subprocess,
             prepare=prepare_facts,
         )
     return _caches[key]

@@ -254,3 +254,15 @@ def test_exports_use_the_cached_facts_and_say_when_they_were_taken(platform):
     assert f"Data per: {when:%d-%m-%Y %H:%M} UTC" in text
     load.gate.set()
     assert cache.wait_idle(60)
+
+
+def test_the_service_reloads_in_a_child_process_with_the_same_figures(platform):
+    from naikkelas.hub.dashboard import load_in_subprocess
+
+    engine, released = platform
+    cache = FactsCache(released, min_interval=0, load=load_in_subprocess, prepare=prepare_facts)
+    snapshot = cache.get(engine, timeout=120)
+    direct = reports.load_facts(engine, released)
+    assert snapshot.facts.equals(direct)
+    assert snapshot.derived[("answers", "kursus")].equals(reports.answer_counts(engine, "kursus"))
+    assert "Terdaftar: 6" in page(engine, cache)
