@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 import requests
 
+from naikkelas.hub.dashboard import data_time
 from tests.dashboard_support import COURSE, Group, add_learners
 from tests.pdf_reading import read_pdf
 from tests.support import LearnerClient
@@ -170,6 +171,8 @@ def test_new_learners_show_up_without_a_restart_and_nobody_waits_for_them(hub, p
     service has, saying when they were taken and that newer ones are coming; then counted."""
     kecamatan = f"Kecamatan Baru {uuid.uuid4().hex[:6]}"
     add_learners(hub, kecamatan, [Group("Anggrek", "Jasa", "P", size=5)])
+    # Others outside it, or its figures could be subtracted from the total and are hidden.
+    add_learners(hub, f"Kecamatan Lain {uuid.uuid4().hex[:6]}", [Group("Dahlia", "Jasa", "L", 6)])
     words = text_of(view(pejabat, hub, kecamatan=kecamatan).text)
     assert "Terdaftar: 5" in words and UPDATING not in words
     taken = re.search(r"Data per (\d+ \w+ \d{4} \d\d\.\d\d WIB)\.", words)
@@ -226,7 +229,7 @@ def test_exports_carry_the_figures_of_the_page(hub, pejabat, area):
         pejabat.get(f"{hub.url}{PAGE}unduh/csv", params=params).headers["X-NaikKelas-Data-Per"]
     )
     stamp = taken.astimezone(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m-%d-%H%M")
-    assert f"Data per {taken.astimezone(ZoneInfo('Asia/Jakarta')):%H.%M} WIB" in words
+    assert f"Data per {data_time(taken, ZoneInfo('Asia/Jakarta'))}." in words
     files = {}
     for kind in ("csv", "xlsx", "pdf"):
         r = pejabat.get(f"{hub.url}{PAGE}unduh/{kind}", params=params)
