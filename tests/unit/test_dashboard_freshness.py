@@ -266,3 +266,19 @@ def test_the_service_reloads_in_a_child_process_with_the_same_figures(platform):
     assert snapshot.facts.equals(direct)
     assert snapshot.derived[("answers", "kursus")].equals(reports.answer_counts(engine, "kursus"))
     assert "Terdaftar: 6" in page(engine, cache)
+
+
+def test_a_first_load_that_fails_says_so_and_is_retried(platform):
+    engine, released = platform
+    load = HeldLoad()
+    load.fail = True
+    cache = make_cache(released, load)
+    cache.start(engine)
+    assert cache.wait_idle(60) and cache.failures == 1
+    words = page(engine, cache)  # starts the retry, which fails too
+    assert "Data sedang disiapkan" in words and "Percobaan terakhir belum berhasil" in words
+    with pytest.raises(RuntimeError, match="the database went away"):
+        cache.get(engine, timeout=60)
+    load.fail = False
+    assert len(cache.get(engine, timeout=60).facts) == 6
+    assert "Percobaan terakhir" not in officials.preparing_html(cache, PREFIX, ZONE)
