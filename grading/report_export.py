@@ -74,6 +74,8 @@ class Report:
     totals: dict
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
     generated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # When the facts were read, if earlier than `generated` (the dashboard's cached facts).
+    data_as_of: datetime | None = None
 
     @property
     def period(self) -> str:
@@ -110,13 +112,21 @@ def build_report(
     *,
     details: tuple[str, ...] = DIMENSIONS,
     now: datetime | None = None,
+    data_as_of: datetime | None = None,
 ) -> Report:
     """The report of `completion(facts, by, filters)` with its key figures, and one detail table
     per dimension in `details` (for the workbook)."""
     filters = filters or Filters()
     table = _with_titles(completion(facts, by, filters), facts)
     generated = now or datetime.now(UTC)
-    report = Report(list(by), filters, table, funnel(facts, filters), generated=generated)
+    report = Report(
+        list(by),
+        filters,
+        table,
+        funnel(facts, filters),
+        generated=generated,
+        data_as_of=data_as_of,
+    )
     for name in details:
         report.details[name] = (
             table if [name] == list(by) else _with_titles(completion(facts, [name], filters), facts)

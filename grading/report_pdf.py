@@ -4,6 +4,7 @@ letter: title, period, key figures, a chart, the table of the largest groups, ge
 from __future__ import annotations
 
 import io
+from datetime import UTC
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -69,6 +70,10 @@ def _chart(report: Report, font: str, width: float) -> Drawing | None:
     return drawing
 
 
+def _utc(moment) -> str:
+    return moment.astimezone(UTC).strftime("%d-%m-%Y %H:%M") + " UTC"
+
+
 def render_pdf(report: Report) -> bytes:
     fonts = Fonts()
     regular, bold = fonts.face()[0], fonts.face(bold=True)[0]
@@ -86,6 +91,11 @@ def render_pdf(report: Report) -> bytes:
         Paragraph(f"Periode: {report.period}", base),
         Paragraph(f"Peserta: {report.selection}", base),
         Paragraph(f"Dibuat: {generated}", base),
+        *(
+            [Paragraph(f"Data per: {_utc(report.data_as_of)}", base)]
+            if report.data_as_of is not None
+            else []
+        ),
         Spacer(1, 5 * mm),
         Paragraph("Angka utama", heading),
     ]

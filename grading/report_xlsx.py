@@ -5,6 +5,7 @@ LibreOffice; numbers are numbers (percentages formatted as such), suppressed cou
 from __future__ import annotations
 
 import io
+from datetime import UTC
 
 import pandas as pd
 from openpyxl import Workbook
@@ -62,6 +63,8 @@ def _summary(ws, report: Report) -> None:
     ws["A2"] = f"Periode: {report.period}"
     ws["A3"] = f"Peserta: {report.selection}"
     ws["A4"] = f"Dibuat: {report.generated.strftime('%Y-%m-%d %H:%M')} UTC"
+    if report.data_as_of is not None:
+        ws["A5"] = f"Data per: {report.data_as_of.astimezone(UTC).strftime('%Y-%m-%d %H:%M')} UTC"
     ws["A6"] = "Angka utama"
     ws["A6"].font = Font(bold=True)
     totals = report.totals

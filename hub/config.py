@@ -195,6 +195,8 @@ def services(c: Config, settings: Settings) -> None:
         "NAIKKELAS_PUBLIC_URL": settings.public_base_url,
         "NAIKKELAS_CERTIFICATE_ISSUER": settings.certificate_issuer,
         "NAIKKELAS_TIMEZONE": settings.timezone,
+        # How often the officials' dashboard may reload its figures.
+        "NAIKKELAS_DASHBOARD_RELOAD_SECONDS": str(settings.dashboard_reload_seconds),
     }
     if settings.on_kubernetes:
         # Learner pods and the proxy reach it through the hub pod's address.

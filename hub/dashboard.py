@@ -8,25 +8,25 @@ module adds no figure of its own, so the page, the charts and the exports agree.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from naikkelas.grading import reports
-from naikkelas.grading.certificates import certificates_table
-from naikkelas.grading.progress import events_table
-from naikkelas.grading.submissions import submissions_table
 
-from .accounts import accounts_table
-from .profiles import profiles_table
+from .facts_cache import (  # noqa: F401 - the dashboard's cache, re-exported
+    MAX_FACTS_AGE,
+    FactsCache,
+    Snapshot,
+    change_marker,
+    load_in_subprocess,
+    released_marker,
+)
 
 DIMENSIONS: tuple[str, ...] = tuple(reports.DIMENSIONS)
 LABELS = {
@@ -47,9 +47,6 @@ MAX_VALUE_LENGTH = 200
 # Groups drawn in a by-group chart; the table below it lists them all.
 CHART_GROUPS = 15
 HARDEST_PER_COURSE = 5
-# A safety net for changes the cheap marker cannot see (a grade changed by hand in the
-# formgrader, a course released, a certificate revoked): facts are reloaded at least this often.
-MAX_FACTS_AGE = 300.0
 
 
 class FilterError(ValueError):
@@ -169,71 +166,6 @@ def course_titles(facts: pd.DataFrame) -> dict[str, str]:
     return dict(zip(pairs["course"], pairs["course_title"], strict=True))
 
 
-def change_marker(engine: Engine) -> tuple:
-    """A cheap fingerprint of what the facts are made of: it changes when a learner is added or
-    edited, answers, submits, is graded or gets a certificate (index-backed maxima and counts)."""
-    pending = submissions_table.c.status.in_(("queued", "grading"))
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(
-                select(func.max(events_table.c.id)).scalar_subquery(),
-                select(func.max(submissions_table.c.id)).scalar_subquery(),
-                select(func.count())
-                .select_from(submissions_table)
-                .where(pending)
-                .scalar_subquery(),
-                select(func.count()).select_from(accounts_table).scalar_subquery(),
-                select(func.max(accounts_table.c.updated_at)).scalar_subquery(),
-                select(func.max(profiles_table.c.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(certificates_table).scalar_subquery(),
-            )
-        ).one()
-    return tuple(row)
-
-
-def released_marker(released_root: Path) -> tuple:
-    """What is released to which cohort, as folder names and times (a release swaps folders)."""
-    if not released_root.is_dir():
-        return ()
-    found = []
-    for cohort in sorted(released_root.iterdir()):
-        if cohort.is_dir():
-            found.append((cohort.name, cohort.stat().st_mtime_ns))
-    return tuple(found)
-
-
-class FactsCache:
-    """`reports.load_facts` kept per process, reloaded when `change_marker` moves (or after
-    `max_age` seconds). Loading 100,000 learners' facts takes seconds; checking the marker
-    takes milliseconds, so a filter on an unchanged database costs only the aggregation."""
-
-    MAX_DERIVED = 256
-
-    def __init__(self, released_root: Path, max_age: float = MAX_FACTS_AGE):
-        self.released_root = Path(released_root)
-        self._max_age = max_age
-        self._lock = threading.Lock()
-        self._entry: tuple[tuple, float, pd.DataFrame, dict] | None = None
-        self.loads = 0  # how many times the facts were read (tests and benchmarks look)
-
-    def marker(self, engine: Engine) -> tuple:
-        return (str(engine.url), change_marker(engine), released_marker(self.released_root))
-
-    def get(self, engine: Engine) -> tuple[pd.DataFrame, dict]:
-        """(facts, derived) for the engine's database; `derived` is a dict that lives exactly
-        as long as these facts (for results computed from them, e.g. hardest questions)."""
-        marker = self.marker(engine)
-        with self._lock:
-            entry = self._entry
-            if not (entry and entry[0] == marker and time.monotonic() - entry[1] < self._max_age):
-                facts = reports.load_facts(engine, self.released_root)
-                entry = self._entry = (marker, time.monotonic(), facts, {})
-                self.loads += 1
-            if len(entry[3]) > self.MAX_DERIVED:
-                entry[3].clear()
-            return entry[2], entry[3]
-
-
 @dataclass
 class GroupRow:
     label: str
@@ -319,3 +251,32 @@ def build_view(engine: Engine, facts: pd.DataFrame, derived: dict, query: Query)
             hardest.append((titles.get(course, course), derived[key]))
     suppressed = any(_num(v) is None for v in funnel.values()) or any(r.suppressed for r in groups)
     return View(query, describe(query, titles), funnel, groups, weeks, hardest, titles, suppressed)
+
+
+def prepare_facts(engine: Engine, facts: pd.DataFrame, derived: dict) -> None:
+    """What every page needs from a new version of the facts, computed by the background
+    reload before the facts are shown: filter choices, course titles, each course's answer
+    counts (the hardest questions) and the unfiltered view. So the first page after a reload
+    is as fast as any later one. What the loader already computed (`load_in_subprocess`) is
+    kept."""
+    if "options" not in derived:
+        derived["options"] = options_of(facts)
+    if "titles" not in derived:
+        derived["titles"] = course_titles(facts)
+    for course in derived["titles"]:
+        if ("answers", course) not in derived:
+            derived[("answers", course)] = reports.answer_counts(engine, course)
+    derived[("view", Query())] = build_view(engine, facts, derived, Query())
+
+
+MONTHS_SHORT = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
+
+
+def data_time(moment: datetime, zone: ZoneInfo) -> str:
+    """When figures were taken, as officials read it: "23 Nov 2026 18.05 WIB"."""
+    local = moment.astimezone(zone)
+    name = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+    return (
+        f"{local.day} {MONTHS_SHORT[local.month - 1]} {local.year} "
+        f"{local:%H.%M} {name.get(zone.key, local.tzname() or zone.key)}"
+    )

@@ -8,6 +8,11 @@ get a 403 page; nobody sees a username or a name here, only aggregates from
     GET pejabat/                      the dashboard; filters in the query string (a GET form)
     GET pejabat/unduh/<csv|xlsx|pdf>  the same view as a file (same query string)
 
+Figures come from the process's facts cache (`facts_cache`): a page never waits for a reload;
+it says when its figures were taken ("Data per ...") and whether newer ones are being loaded.
+Before the first load has finished (it starts with the service), both answer 503 with a page
+that says the data is being prepared and reloads itself.
+
 Query string: kota, kecamatan, kelurahan, sector, gender, age_group, cohort, course (repeatable;
 empty = all), since, until (YYYY-MM-DD), by (the dimension groups are shown by).
 """
@@ -32,30 +37,53 @@ from .dashboard import (
     FactsCache,
     FilterError,
     Query,
+    Snapshot,
     View,
     build_view,
     course_titles,
+    data_time,
+    load_in_subprocess,
     options_of,
     parse_query,
+    prepare_facts,
     value_label,
 )
 from .db import engine_for
 from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
 from .settings import Settings
 
-TIMEZONE = ZoneInfo("Asia/Jakarta")
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=True
 )
 _caches: dict[str, FactsCache] = {}
 
 
+# How often the "Data sedang disiapkan" page reloads itself.
+PREPARING_REFRESH_SECONDS = 10
+# How long a request waits for the first load before it gets that page instead.
+FIRST_LOAD_WAIT_SECONDS = 5.0
+
+
 def facts_cache(settings: Settings) -> FactsCache:
-    """One facts cache per released-lessons folder in this process."""
+    """One facts cache per released-lessons folder in this process; its background reload
+    also prepares what every page needs (`dashboard.prepare_facts`)."""
     key = str(settings.released_path)
     if key not in _caches:
-        _caches[key] = FactsCache(settings.released_path)
+        _caches[key] = FactsCache(
+            settings.released_path,
+            min_interval=settings.dashboard_reload_seconds,
+            load=load_in_subprocess,
+            prepare=prepare_facts,
+        )
     return _caches[key]
+
+
+def warm_up(settings: Settings) -> FactsCache:
+    """Start loading the facts when the service starts, so officials rarely meet the
+    "Data sedang disiapkan" page."""
+    cache = facts_cache(settings)
+    cache.start(engine_for(settings.naikkelas_db_url))
+    return cache
 
 
 class OfficialHandler(HubOAuthenticated, web.RequestHandler):
@@ -94,8 +122,26 @@ class OfficialHandler(HubOAuthenticated, web.RequestHandler):
     def args(self) -> dict[str, list[str]]:
         return {name: self.get_query_arguments(name) for name in self.request.query_arguments}
 
-    async def facts(self):
-        return await asyncio.to_thread(self.cache.get, self.engine)
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.nk.timezone)
+
+    async def snapshot(self) -> Snapshot | None:
+        """The cached facts at once (possibly out of date, see `Snapshot.updating`); None
+        while the first load runs, after the "Data sedang disiapkan" page was sent."""
+        found = await asyncio.to_thread(self.cache.snapshot, self.engine)
+        if found is None:
+            # A small platform's first load takes seconds: worth a short wait, not a page.
+            await asyncio.to_thread(self.cache.wait_idle, FIRST_LOAD_WAIT_SECONDS)
+            found = await asyncio.to_thread(self.cache.snapshot, self.engine)
+        if found is None:
+            self.preparing()
+        return found
+
+    def preparing(self) -> None:
+        self.set_status(503)
+        self.set_header("Retry-After", str(PREPARING_REFRESH_SECONDS))
+        self.finish(preparing_html(self.cache, self.base, self.zone))
 
 
 def _bars(view: View) -> list[charts.GroupBar]:
@@ -176,40 +222,65 @@ def cached_options(facts, derived: dict) -> dict:
     return derived["options"]
 
 
+def dashboard_html(
+    engine, snapshot: Snapshot, args, prefix: str, zone: ZoneInfo
+) -> tuple[int, str]:
+    """(status, HTML) of the dashboard for a query string's `args`, from cached facts: what
+    DashboardPage sends (also used by tests and the benchmark, without tornado)."""
+    facts, derived = snapshot.facts, snapshot.derived
+    options = cached_options(facts, derived)
+    titles = cached_titles(facts, derived)
+    status, values = 200, {"error": "", "view": None, "charts": None}
+    try:
+        query = parse_query(args, options)
+    except FilterError as e:
+        status, query, values["error"] = 400, Query(), e.message
+    if not values["error"]:
+        # A view depends only on the facts and the query: kept as long as the facts are.
+        view = derived.get(("view", query))
+        if view is None:
+            view = derived[("view", query)] = build_view(engine, facts, derived, query)
+        values.update(view=view, charts=render_charts(view))
+    html = _templates.get_template("pejabat.html").render(
+        prefix=prefix,
+        page=f"{prefix}pejabat/",
+        query=query,
+        dimensions=DIMENSIONS,
+        labels=LABELS,
+        options=options,
+        label_of=lambda name, v: value_label(name, v, titles),
+        fmt=charts,
+        data_per=data_time(snapshot.taken_at, zone),
+        updating=snapshot.updating,
+        **values,
+    )
+    return status, html
+
+
+def preparing_html(cache: FactsCache, prefix: str, zone: ZoneInfo) -> str:
+    """The "Data sedang disiapkan" page: shown while the first load runs; reloads itself."""
+    loading = cache.loading()
+    return _templates.get_template("pejabat_disiapkan.html").render(
+        prefix=prefix,
+        refresh=PREPARING_REFRESH_SECONDS,
+        started=data_time(loading.started_at, zone) if loading.started_at else "",
+        seconds=int(loading.seconds),
+        failed=bool(loading.last_error),
+    )
+
+
 class DashboardPage(OfficialHandler):
     @web.authenticated
     async def get(self):
         self.check_official()
-        facts, derived = await self.facts()
-        options = cached_options(facts, derived)
-        titles = cached_titles(facts, derived)
-        values = {"error": "", "view": None, "charts": None}
-        try:
-            query = parse_query(self.args(), options)
-        except FilterError as e:
-            self.set_status(400)
-            query, values["error"] = Query(), e.message
-        if not values["error"]:
-            # A view depends only on the facts and the query: kept as long as the facts are.
-            view = derived.get(("view", query))
-            if view is None:
-                view = await asyncio.to_thread(build_view, self.engine, facts, derived, query)
-                derived[("view", query)] = view
-            values.update(view=view, charts=render_charts(view))
-        self.finish(
-            _templates.get_template("pejabat.html").render(
-                prefix=self.base,
-                page=self.page_url,
-                query=query,
-                dimensions=DIMENSIONS,
-                labels=LABELS,
-                options=options,
-                label_of=lambda name, v: value_label(name, v, titles),
-                fmt=charts,
-                made_at=datetime.now(TIMEZONE).strftime("%d-%m-%Y %H:%M WIB"),
-                **values,
-            )
+        snapshot = await self.snapshot()
+        if snapshot is None:
+            return
+        status, html = await asyncio.to_thread(
+            dashboard_html, self.engine, snapshot, self.args(), self.base, self.zone
         )
+        self.set_status(status)
+        self.finish(html)
 
 
 FORMATS = {
@@ -219,13 +290,16 @@ FORMATS = {
 }
 
 
-def export_bytes(facts, query: Query, kind: str) -> bytes:
-    """The view as a file, made by the reports' own exporters (so the figures agree)."""
+def export_bytes(facts, query: Query, kind: str, data_as_of: datetime | None = None) -> bytes:
+    """The view as a file, made by the reports' own exporters (so the figures agree);
+    `data_as_of` is when the facts were read (the XLSX and PDF say so)."""
     from naikkelas.grading import report_export
 
     # The workbook gets a detail sheet per dimension; CSV and PDF need only the chosen one.
     details = DIMENSIONS if kind == "xlsx" else ()
-    report = report_export.build_report(facts, [query.by], query.filters, details=details)
+    report = report_export.build_report(
+        facts, [query.by], query.filters, details=details, data_as_of=data_as_of
+    )
     render = {
         "csv": report_export.csv_bytes,
         "xlsx": report_export.xlsx_bytes,
@@ -240,18 +314,24 @@ class ExportHandler(OfficialHandler):
     @web.authenticated
     async def get(self, kind):
         self.check_official()
-        facts, derived = await self.facts()
+        snapshot = await self.snapshot()
+        if snapshot is None:
+            return
+        facts, derived = snapshot.facts, snapshot.derived
         try:
             query = parse_query(self.args(), cached_options(facts, derived))
         except FilterError as e:
             raise web.HTTPError(400, e.message) from None
-        body = await asyncio.to_thread(export_bytes, facts, query, kind)
-        today = datetime.now(TIMEZONE).date().isoformat()
+        body = await asyncio.to_thread(export_bytes, facts, query, kind, snapshot.taken_at)
+        # The file is named after the moment its figures were taken (the same cached facts
+        # as the page), in the platform's time zone.
+        taken = snapshot.taken_at.astimezone(self.zone).strftime("%Y-%m-%d-%H%M")
         self.set_header("Content-Type", FORMATS[kind])
         self.set_header(
             "Content-Disposition",
-            f'attachment; filename="laporan-naikkelas-{query.by}-{today}.{kind}"',
+            f'attachment; filename="laporan-naikkelas-{query.by}-data-{taken}.{kind}"',
         )
+        self.set_header("X-NaikKelas-Data-Per", snapshot.taken_at.isoformat())
         self.finish(body)
 
 

@@ -61,7 +61,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 from .accounts import Role, get_account
 from .db import engine_for
 from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
-from .officials import official_routes
+from .officials import official_routes, warm_up
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
 from .trainer import trainer_routes
@@ -474,6 +474,8 @@ def main() -> None:
     bind_ip = os.environ.get("NAIKKELAS_SERVICE_BIND_IP") or url.hostname
     app.listen(url.port, bind_ip, max_body_size=64 * 1024 * 1024)
     print(f"NaikKelas service on {url.geturl()}{prefix} (data {Path(settings.data_dir)})")
+    # The officials' dashboard: its figures start loading now, in the background.
+    warm_up(settings)
     ioloop.IOLoop.current().start()
 
 

@@ -155,6 +155,17 @@ class Settings(Configurable):
     def _default_lease(self):
         return int(os.environ.get("NAIKKELAS_GRADING_LEASE_SECONDS", "30"))
 
+    dashboard_reload_seconds = Float(
+        help="""The officials' dashboard reloads its figures in the background when the data
+        changes, at most once per this many seconds (a reload of 100,000 learners costs about a
+        minute of CPU); pages meanwhile show the previous figures with their time.
+        $NAIKKELAS_DASHBOARD_RELOAD_SECONDS sets the default (120)."""
+    ).tag(config=True)
+
+    @default("dashboard_reload_seconds")
+    def _default_dashboard_reload(self):
+        return float(os.environ.get("NAIKKELAS_DASHBOARD_RELOAD_SECONDS", "120"))
+
     login_lock_seconds = Float(
         help="""How long a username is locked after 10 wrong PINs or passwords (each wrong one
         after that locks it twice as long, up to 96 times this). An address is locked after 300.

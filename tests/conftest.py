@@ -116,8 +116,14 @@ def start_server_hub(tmp_path_factory, request):
         hub.stop()
 
 
-# A short grader lease, so the test that kills the grader mid-grade sees it taken over soon.
-SHARED_HUB = {"extra_env": {"NAIKKELAS_GRADING_LEASE_SECONDS": "8"}}
+# A short grader lease, so the test that kills the grader mid-grade sees it taken over soon;
+# the officials' dashboard reloads its figures as soon as they are out of date.
+SHARED_HUB = {
+    "extra_env": {
+        "NAIKKELAS_GRADING_LEASE_SECONDS": "8",
+        "NAIKKELAS_DASHBOARD_RELOAD_SECONDS": "0",
+    }
+}
 
 
 @pytest.fixture(scope="session")

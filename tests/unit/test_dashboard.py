@@ -80,10 +80,10 @@ def test_officials_land_on_their_dashboard_everyone_else_in_their_server():
 
 def test_the_facts_cache_reloads_when_a_learner_is_added(tmp_path):
     engine = engine_for(f"sqlite:///{tmp_path / 'nk.sqlite'}")
-    cache = FactsCache(tmp_path / "released")
+    cache = FactsCache(tmp_path / "released", min_interval=0)
     cache.get(engine)
     cache.get(engine)
-    assert cache.loads == 1
+    assert cache.loads == 1 and not cache.reloading
     now = reports.pd.Timestamp.now(tz="UTC").to_pydatetime()
     with engine.begin() as conn:
         conn.execute(
@@ -97,8 +97,9 @@ def test_the_facts_cache_reloads_when_a_learner_is_added(tmp_path):
                 updated_at=now,
             )
         )
-    cache.get(engine)
-    assert cache.loads == 2
+    assert cache.get(engine).updating  # the old facts at once, a reload behind them
+    assert cache.wait_idle(60)
+    assert cache.loads == 2 and not cache.get(engine).updating
 
 
 def test_reports_group_by_the_field_they_filter_on(tmp_path):
