@@ -64,7 +64,11 @@ def test_voila_widget_and_our_assets_are_long_cached_and_compressed(hub, lesson)
         assert_long_cached_and_gzipped(get(client, url), ext["name"])
     ours = re.findall(r'(?:href|src)="([^"]*/naikkelas/v/[^"]+\.(?:css|js))"', page.text)
     assert {u.rsplit("/", 1)[1] for u in ours} >= {
-        "lesson.css", "keepalive.js", "listen.js", "lesson-app.js", "lesson-app.css"
+        "lesson.css",
+        "keepalive.js",
+        "listen.js",
+        "lesson-app.js",
+        "lesson-app.css",
     }
     for url in ours:
         assert_long_cached_and_gzipped(get(client, f"{hub.url}{url}"), url)

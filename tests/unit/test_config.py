@@ -4,7 +4,6 @@ import json
 
 import pytest
 from traitlets import TraitError
-
 from traitlets.config import Config
 
 from naikkelas.hub import config
