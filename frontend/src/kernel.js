@@ -172,10 +172,9 @@ export class KernelConnection {
     if (this.closed || this.retryTimer) {
       return;
     }
-    // Ask the keepalive whether the kernel still lives (a gone kernel reloads the page).
-    if (window.naikkelasKeepalive) {
-      window.naikkelasKeepalive.check();
-    }
+    // Whether the kernel is gone is keepalive.js's to decide, on its own schedule: asking at
+    // once would reload the page while the hub is still stopping the server, onto JupyterHub's
+    // "Your server is stopping" page, which never moves on by itself.
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, 10000);
     this.retryTimer = window.setTimeout(() => {
