@@ -31,7 +31,15 @@ async function showWidget(manager, place) {
   }
 }
 
+// Stages of a page load, read by bench/page_weight.py (performance.getEntriesByType("mark")).
+function mark(name) {
+  if (window.performance && window.performance.mark) {
+    window.performance.mark(name);
+  }
+}
+
 async function start() {
+  mark("nk-script");
   const config = pageConfig();
   if (!config.kernelId) {
     return;
@@ -44,9 +52,12 @@ async function start() {
   });
   const manager = new LessonManager(kernel);
   await kernel.connect();
+  mark("nk-socket-open");
   await manager.restore();
+  mark("nk-states-restored");
   const places = Array.from(document.querySelectorAll(".nk-widget-view[data-model-id]"));
   await Promise.all(places.map((place) => showWidget(manager, place)));
+  mark("nk-widgets-shown");
   document.body.classList.add("nk-ready");
   const loading = document.getElementById("nk-loading");
   if (loading) {
