@@ -127,6 +127,7 @@ export class KernelConnection {
     this.retryDelay = 250;
     this.retryTimer = null;
     this.closed = false;
+    this.connections = 0; // websockets opened so far (1 + reconnections)
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") {
@@ -148,6 +149,7 @@ export class KernelConnection {
     }
     const url = `${this.url}?session_id=${encodeURIComponent(this.sessionId)}`;
     const socket = new WebSocket(url);
+    this.connections += 1;
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     socket.onopen = () => {
