@@ -25,13 +25,18 @@ LOCK_HASH := $(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 RUNTIME_STAMP := $(VENV)/.runtime-$(LOCK_HASH)
 TEST_STAMP := $(VENV)/.test-$(LOCK_HASH)
 PKG_STAMP := $(VENV)/.naikkelas-package
+# The light lesson page's script and style, built with esbuild from frontend/ (docs/performance.md).
+LESSON_APP := hub/learner/static/lesson-app.js
+FRONTEND_DIR := $(PREFIX)/node/frontend
+FRONTEND_LOCK_HASH := $(shell cat frontend/package.json frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+FRONTEND_STAMP := $(FRONTEND_DIR)/.npm-$(FRONTEND_LOCK_HASH)
 SOURCES := $(shell find hub widgets grading -type f -not -path '*/__pycache__/*' 2>/dev/null) pyproject.toml
 
 export NAIKKELAS_PREFIX := $(PREFIX)
 export NAIKKELAS_PROXY := $(PROXY)
 export NAIKKELAS_COURSES_DIR := $(CURDIR)/courses
 
-.PHONY: help install install-test run test test-fast test-sqlite test-postgres lint format browser clean lock image-check
+.PHONY: help install install-test frontend run test test-fast test-sqlite test-postgres lint format browser clean lock image-check
 
 help:
 	@echo "make run    install everything and start NaikKelas with the demo on http://127.0.0.1:8000"
@@ -60,9 +65,22 @@ $(TEST_STAMP): $(RUNTIME_STAMP)
 	@rm -f $(VENV)/.test-* && touch $@
 
 # The package is installed as a copy (not editable) so learner servers never read the checkout.
-$(PKG_STAMP): $(RUNTIME_STAMP) $(SOURCES)
+$(PKG_STAMP): $(RUNTIME_STAMP) $(SOURCES) $(LESSON_APP)
 	$(PY) -m pip install -q --no-deps --no-build-isolation --force-reinstall .
 	@rm -rf build *.egg-info && touch $@
+
+# npm packages at the exact versions of frontend/package-lock.json, outside the checkout.
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	@echo "== installing the lesson page's npm packages (frontend/package-lock.json)"
+	@mkdir -p $(FRONTEND_DIR)
+	cp frontend/package.json frontend/package-lock.json $(FRONTEND_DIR)/
+	npm ci --silent --prefix $(FRONTEND_DIR) --no-audit --no-fund --loglevel=error
+	@rm -f $(FRONTEND_DIR)/.npm-* && touch $@
+
+$(LESSON_APP): $(FRONTEND_STAMP) frontend/build.mjs $(wildcard frontend/src/*.js)
+	@echo "== building the light lesson page (esbuild)"
+	rm -rf $(FRONTEND_DIR)/src && cp -r frontend/src frontend/build.mjs $(FRONTEND_DIR)/
+	node $(FRONTEND_DIR)/build.mjs $(CURDIR)/hub/learner/static
 
 $(PROXY):
 	@echo "== installing configurable-http-proxy $(PROXY_VERSION) from npm"
@@ -78,6 +96,8 @@ $(AXE_STAMP):
 	@rm -f $(PREFIX)/node/.axe-core-* && touch $@
 
 install: $(PKG_STAMP) $(PROXY) fonts
+
+frontend: $(LESSON_APP)
 
 # Certificates set names in DejaVu Sans (Latin, Greek, Cyrillic, ...) and take Chinese, Japanese
 # and Korean characters from Droid Sans Fallback. Without them they fall back to Helvetica.
@@ -140,7 +160,7 @@ image-check:
 	rm -rf $(IMAGE_CHECK_DIR)
 
 clean:
-	rm -rf var build *.egg-info
+	rm -rf var build *.egg-info hub/learner/static/lesson-app.*
 
 # Refresh constraints.txt from the installed environment (after changing pins in pyproject.toml).
 lock: $(TEST_STAMP)

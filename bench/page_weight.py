@@ -153,6 +153,7 @@ def visit(context, url, interact=None, throttled=False, keep_open=False) -> dict
         page.wait_for_load_state("load", timeout=TIMEOUT_MS)
     seconds = time.perf_counter() - start
     page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    stages = page.evaluate(STAGES_JS)
     result = {
         "kib": recorder.bytes / 1024,
         "requests": recorder.network_requests,
@@ -163,10 +164,23 @@ def visit(context, url, interact=None, throttled=False, keep_open=False) -> dict
         "outside": sorted({urlparse(u).netloc for u in recorder.urls} - {urlparse(url).netloc}),
         "page": page,
         "largest": sorted(recorder.sizes.values(), key=lambda x: -x[1])[:12],
+        "stages": stages,
     }
     if not keep_open:
         page.close()
     return result
+
+
+# Seconds from the start of navigation to: the page's HTML complete (Voila has run the lesson's
+# cells), the document parsed, and the light page's own marks (frontend/src/lesson.js).
+STAGES_JS = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  if (!nav) { return {}; }
+  const out = {"html received": nav.responseEnd / 1000,
+               "document parsed": nav.domContentLoadedEventStart / 1000};
+  for (const m of performance.getEntriesByType("mark")) { out[m.name] = m.startTime / 1000; }
+  return out;
+}"""
 
 
 def answer_lesson(answer: str, feedback: str):
@@ -388,6 +402,11 @@ def report(stock_runs: list[dict], our_runs: list[dict]) -> None:
     print(f"requests leaving the deployment (NaikKelas): {sorted(outside) or 'none'}")
     stock_outside = {h for r in stock_runs for k in ("first", "repeat") for h in r[k]["outside"]}
     print(f"requests leaving the deployment (stock): {sorted(stock_outside) or 'none'}")
+    for key in ("first", "repeat"):
+        stages = our_runs[0][key]["stages"]
+        print(f"where the time goes, NaikKelas, {key} visit, throttled (run 1), seconds from"
+              f" navigation: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
+              + f", feedback shown {our_runs[0][key]['seconds']:.2f}")  # fmt: skip
     for name, runs in (("stock", stock_runs), ("NaikKelas", our_runs)):
         print(f"largest transfers, {name}, lesson first visit (run 1):")
         for url, size in runs[0]["first"]["largest"]:

@@ -16,6 +16,10 @@ case "$kind" in
   learner) target="." ;;
   *) echo "usage: deploy/install.sh hub|learner VENV [PYTHON]" >&2; exit 2 ;;
 esac
+if [ "$kind" = learner ] && [ ! -f hub/learner/static/lesson-app.js ]; then
+  # Built by `make install` / the learner image's node stage from frontend/.
+  echo "warning: hub/learner/static/lesson-app.js is not built; lessons will use Voila's page" >&2
+fi
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip setuptools wheel
 "$venv/bin/python" -m pip install --quiet --constraint constraints.txt "$target"

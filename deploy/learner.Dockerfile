@@ -4,7 +4,10 @@
 # service (python -m naikkelas.hub.learner.start), so a release needs no new image and answer
 # keys never leave the hub pod.
 #
+#   make frontend   # the light lesson page's bundle (esbuild, needs npm): hub/learner/static/lesson-app.*
 #   docker build -f deploy/learner.Dockerfile -t REGISTRY/naikkelas/learner:TAG .
+#
+# Without `make frontend` the image works but lessons fall back to Voila's page (install.sh warns).
 #
 # Pin the base by digest for production (docs/kubernetes.md): --build-arg BASE=python:3.11-slim-bookworm@sha256:...
 ARG BASE=python:3.11-slim-bookworm

@@ -147,6 +147,7 @@ def helm_values(settings: Settings, options: KubernetesOptions | None = None) ->
     learner_files = learner_config_files(
         kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
         headers=settings_headers(settings, LESSON_CSP),
+        lesson_frontend=settings.lesson_frontend,
     )
     service_port = {"port": KUBERNETES_SERVICE_PORT, "protocol": "TCP"}
     formgrader_port = {"port": KUBERNETES_FORMGRADER_PORT, "protocol": "TCP"}

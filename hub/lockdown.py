@@ -41,6 +41,11 @@ LESSON_LAB_EXTENSIONS = (
     "@jupyter-widgets/jupyterlab-manager",
 )
 
+# Lesson front-ends (`Settings.lesson_frontend`) and the Voila template each one uses. "light":
+# NaikKelas's own small page (frontend/, docs/performance.md); "voila": Voila's JupyterLab-based
+# page, kept as a fallback.
+LESSON_FRONTENDS = {"light": "naikkelas-light", "voila": "naikkelas"}
+
 # Largest kernel websocket message. A photo uploaded in a lesson (the QRIS sticker check) travels
 # as one message; above tornado's default of 10 MiB the connection is dropped and the upload
 # button stops working, so ordinary phone photos (up to ~25 MB) must fit and be refused by the
@@ -53,12 +58,18 @@ FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp|mp3|ogg|oga|opus|m4a|wav)",)
 
 
 def learner_server_config(
-    *, kernel_cull_idle_seconds: int = 600, headers: dict[str, str] | None = None
+    *,
+    kernel_cull_idle_seconds: int = 600,
+    headers: dict[str, str] | None = None,
+    lesson_frontend: str = "light",
 ) -> dict:
     """The jupyter_server configuration of a learner's server. `headers` are the security
-    headers of its pages (`naikkelas.hub.headers`; Voila lessons' policy by default)."""
+    headers of its pages (`naikkelas.hub.headers`; Voila lessons' policy by default);
+    `lesson_frontend` one of LESSON_FRONTENDS."""
     from .headers import LESSON_CSP, common_headers
 
+    if lesson_frontend not in LESSON_FRONTENDS:
+        raise ValueError(f"unknown lesson front-end {lesson_frontend!r}")
     headers = headers or {**common_headers(), "Content-Security-Policy": LESSON_CSP}
     extensions = {name: False for name in DISABLED_EXTENSIONS}
     extensions.update({name: True for name in ENABLED_EXTENSIONS})
@@ -94,7 +105,7 @@ def learner_server_config(
         # Lessons are in Bahasa Indonesia: <html lang="id"> (screen readers pick the voice).
         "VoilaExporter": {"language_code": "id"},
         "VoilaConfiguration": {
-            "template": "naikkelas",
+            "template": LESSON_FRONTENDS[lesson_frontend],
             "show_tracebacks": False,
             "file_allowlist": list(FILE_ALLOWLIST),
             "enable_nbextensions": False,
@@ -111,12 +122,17 @@ MIGRATED_MARKER = "migrated"
 
 
 def learner_config_files(
-    *, kernel_cull_idle_seconds: int = 600, headers: dict[str, str] | None = None
+    *,
+    kernel_cull_idle_seconds: int = 600,
+    headers: dict[str, str] | None = None,
+    lesson_frontend: str = "light",
 ) -> dict[str, str]:
     """The files of a learner server's JUPYTER_CONFIG_DIR, by name: written to the public folder
     by `naikkelas run`, mounted into learner pods by the Kubernetes values."""
     config = learner_server_config(
-        kernel_cull_idle_seconds=kernel_cull_idle_seconds, headers=headers
+        kernel_cull_idle_seconds=kernel_cull_idle_seconds,
+        headers=headers,
+        lesson_frontend=lesson_frontend,
     )
     return {
         "jupyter_server_config.json": json.dumps(config, indent=2) + "\n",

@@ -52,6 +52,7 @@ def prepare(settings: Settings) -> None:
     files = learner_config_files(
         kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
         headers=settings_headers(settings, LESSON_CSP),
+        lesson_frontend=settings.lesson_frontend,
     )
     for name, text in files.items():
         target = settings.learner_config_path / name

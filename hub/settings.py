@@ -134,6 +134,19 @@ class Settings(Configurable):
         (every Voila page load starts a kernel; closed tabs would leave them running).""",
     ).tag(config=True)
 
+    lesson_frontend = Enum(
+        ["light", "voila"],
+        help="""The page a lesson is shown in. "light": NaikKelas's own small page (ipywidgets'
+        widgets over the lesson kernel's websocket, built from frontend/ by `make install`),
+        about a third of Voila's bytes and far less work for a cheap phone. "voila": Voila's
+        JupyterLab-based page, the fallback. $NAIKKELAS_LESSON_FRONTEND sets the default
+        ("light"). See docs/performance.md.""",
+    ).tag(config=True)
+
+    @default("lesson_frontend")
+    def _default_lesson_frontend(self):
+        return os.environ.get("NAIKKELAS_LESSON_FRONTEND", "light")
+
     grading_cell_timeout = Integer(
         20, help="Seconds one cell of a lesson may run while it is autograded."
     ).tag(config=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from jupyter_server.utils import url_path_join
 
 from naikkelas.hub.headers import SecureStaticFileHandler
+from naikkelas.hub.lockdown import LESSON_FRONTENDS
 
 from . import assets
 from .handlers import (
@@ -48,6 +49,15 @@ def _load_jupyter_server_extension(serverapp):
     # Voila reads its configuration when its own extension loads, after this one: its lesson
     # pages then point at the versioned, long-cached asset URLs (see assets.py).
     serverapp.config.VoilaConfiguration.page_config_hook = assets.page_config_hook(version)
+    if not assets.lesson_app_built() and (
+        serverapp.config.VoilaConfiguration.get("template") == LESSON_FRONTENDS["light"]
+    ):
+        # Installed without the esbuild step (`make install` runs it): a light page would stay
+        # at "Memuat pelajaran…" forever, so serve Voila's own page instead.
+        serverapp.log.error(
+            "NaikKelas: %s is missing; lessons use Voila's front-end", assets.LESSON_APP
+        )
+        serverapp.config.VoilaConfiguration.template = LESSON_FRONTENDS["voila"]
     handlers = [(url_path_join(base_url, route), RefusedHandler) for route in REFUSED_ROUTES]
     handlers += assets.asset_handlers(base_url, version)
     handlers += [

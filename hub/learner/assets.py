@@ -30,8 +30,14 @@ from naikkelas.hub.lockdown import LESSON_LAB_EXTENSIONS
 HERE = Path(__file__).parent
 OUR_STATIC = HERE / "static"
 TEMPLATE = "naikkelas"
+# The light lesson page's bundle, built by `make install` from frontend/ (gitignored).
+LESSON_APP = OUR_STATIC / "lesson-app.js"
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
+
+
+def lesson_app_built() -> bool:
+    return LESSON_APP.is_file()
 
 
 def voila_static_paths() -> list[str]:

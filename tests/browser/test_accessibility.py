@@ -151,6 +151,9 @@ def test_lesson_with_a_picture_and_a_story(hub, page, audits, new_learner):
 
     audits.check("scenario")
     button(page, "Tanya dulu nama petugasnya").click()
+    # The next scene has an "OTP" button too: wait for it, or the tap may land on the old
+    # scene's button, which the lesson ignores as a stale tap.
+    page.get_by_text("Saya Budi dari kantor pusat").wait_for()
     button(page, "Sebutkan kode OTP-nya").click()
     page.locator(".nk-wrong").wait_for()
     audits.check("scenario-ending")

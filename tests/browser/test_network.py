@@ -47,6 +47,28 @@ def test_an_answer_tapped_offline_is_checked_and_kept_when_the_network_returns(
     wait_for(lambda: saved_answers(hub, username), 30, "the answer to be saved")
 
 
+def test_a_dropped_lesson_connection_comes_back_and_delivers_the_tap_made_meanwhile(
+    hub, phone, new_learner
+):
+    """The light lesson page reopens its kernel websocket with the same session (jupyter_server
+    replays what the kernel said meanwhile) and sends the taps it queued."""
+    username, pin = new_learner()
+    open_lesson(phone, hub, username, pin)
+    phone.get_by_role("button", name="Lanjut").tap()
+    phone.get_by_text("Langkah 2 dari 9").wait_for()
+    session = phone.evaluate("window.naikkelasLesson.kernel.sessionId")
+    # The connection drops (say, a hand-over between cell towers) just before the tap.
+    phone.evaluate("window.naikkelasLesson.kernel.socket.close()")
+    phone.get_by_role("button", name="Menekan tombol jawaban").tap()
+    phone.get_by_text("Benar! Cukup tekan tombol jawaban.").wait_for()
+    kernel = phone.evaluate(
+        "({session: window.naikkelasLesson.kernel.sessionId,"
+        " connections: window.naikkelasLesson.kernel.connections})"
+    )
+    assert kernel == {"session": session, "connections": 2}, "not one reconnection, same session"
+    wait_for(lambda: saved_answers(hub, username), 30, "the answer to be saved")
+
+
 def test_a_phone_that_slept_while_its_server_was_stopped_wakes_into_the_same_step(
     hub, phone, new_learner
 ):

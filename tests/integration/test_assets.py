@@ -63,9 +63,26 @@ def test_voila_widget_and_our_assets_are_long_cached_and_compressed(hub, lesson)
         url = f"{hub.url}{config['fullLabextensionsUrl']}/{ext['name']}/{ext['load']}"
         assert_long_cached_and_gzipped(get(client, url), ext["name"])
     ours = re.findall(r'(?:href|src)="([^"]*/naikkelas/v/[^"]+\.(?:css|js))"', page.text)
-    assert {u.rsplit("/", 1)[1] for u in ours} >= {"lesson.css", "keepalive.js", "listen.js"}
+    assert {u.rsplit("/", 1)[1] for u in ours} >= {
+        "lesson.css",
+        "keepalive.js",
+        "listen.js",
+        "lesson-app.js",
+        "lesson-app.css",
+    }
     for url in ours:
         assert_long_cached_and_gzipped(get(client, f"{hub.url}{url}"), url)
+
+
+def test_the_light_lesson_page_loads_none_of_voilas_front_end(lesson):
+    """The default lesson page: our bundle and styles, no JupyterLab (docs/performance.md)."""
+    _, page, config = lesson
+    assert "Memuat pelajaran" in page.text, "no loading text in Bahasa Indonesia"
+    for stock in ("voila.js", "voila-style.js", "index.css", "labextensions/", "requirejs"):
+        assert stock not in page.text, f"the light page loads {stock}"
+    # Each widget output is a placeholder our bundle fills from the live kernel.
+    assert re.search(r'class="nk-widget-view" data-model-id="[0-9a-f]{32}"', page.text)
+    assert config["kernelId"], "the page carries its kernel for the bundle and keepalive.js"
 
 
 def test_pages_are_compressed_and_never_cached(hub, lesson):

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+from traitlets import TraitError
 from traitlets.config import Config
 
 from naikkelas.hub import config
@@ -64,7 +66,7 @@ def test_learner_server_config_closes_everything_but_voila():
     assert "execute_request" not in allowed
     assert set(allowed) == set(ALLOWED_KERNEL_MESSAGES)
     assert cfg["MappingKernelManager"]["cull_idle_timeout"] == 321
-    assert cfg["VoilaConfiguration"]["template"] == "naikkelas"
+    assert cfg["VoilaConfiguration"]["template"] == "naikkelas-light", "the light page by default"
     assert cfg["KernelManager"]["autorestart"] is False, "a restarted kernel leaves an inert page"
     # A photo uploaded in a lesson is one websocket message (tornado's default limit: 10 MiB).
     assert cfg["ServerApp"]["tornado_settings"]["websocket_max_message_size"] >= 25 * 1024 * 1024
@@ -72,6 +74,18 @@ def test_learner_server_config_closes_everything_but_voila():
     assert cfg["ServerApp"]["tornado_settings"]["compress_response"] is True
     assert cfg["ServerApp"]["websocket_compression_options"] == {}
     json.dumps(cfg)  # written as JSON for the learner server
+
+
+def test_the_voila_front_end_stays_selectable(tmp_path, monkeypatch):
+    cfg = learner_server_config(lesson_frontend="voila")
+    assert cfg["VoilaConfiguration"]["template"] == "naikkelas"
+    with pytest.raises(ValueError, match="front-end"):
+        learner_server_config(lesson_frontend="jupyterlab")
+    assert settings(tmp_path).lesson_frontend == "light"
+    monkeypatch.setenv("NAIKKELAS_LESSON_FRONTEND", "voila")
+    assert settings(tmp_path).lesson_frontend == "voila"
+    with pytest.raises(TraitError):
+        settings(tmp_path, lesson_frontend="cepat")
 
 
 def test_functions_do_not_touch_the_disk(tmp_path):
