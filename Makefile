@@ -153,7 +153,7 @@ format: $(TEST_STAMP)
 # The container images' install step (deploy/install.sh), run in fresh virtual environments
 # where there is no container runtime (the images themselves: docs/kubernetes.md).
 IMAGE_CHECK_DIR ?= $(CURDIR)/build/image-check
-image-check:
+image-check: frontend
 	rm -rf $(IMAGE_CHECK_DIR)
 	sh deploy/install.sh hub $(IMAGE_CHECK_DIR)/hub $(SYSTEM_PYTHON)
 	sh deploy/install.sh learner $(IMAGE_CHECK_DIR)/learner $(SYSTEM_PYTHON)

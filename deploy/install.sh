@@ -17,7 +17,7 @@ case "$kind" in
   *) echo "usage: deploy/install.sh hub|learner VENV [PYTHON]" >&2; exit 2 ;;
 esac
 if [ "$kind" = learner ] && [ ! -f hub/learner/static/lesson-app.js ]; then
-  # Built by `make install` / the learner image's node stage from frontend/.
+  # Built by `make install` / `make frontend` / the learner image's Node stage from frontend/.
   echo "warning: hub/learner/static/lesson-app.js is not built; lessons will use Voila's page" >&2
 fi
 "$python" -m venv "$venv"

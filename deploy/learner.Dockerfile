@@ -4,13 +4,24 @@
 # service (python -m naikkelas.hub.learner.start), so a release needs no new image and answer
 # keys never leave the hub pod.
 #
-#   make frontend   # the light lesson page's bundle (esbuild, needs npm): hub/learner/static/lesson-app.*
 #   docker build -f deploy/learner.Dockerfile -t REGISTRY/naikkelas/learner:TAG .
 #
-# Without `make frontend` the image works but lessons fall back to Voila's page (install.sh warns).
+# The first stage builds the light lesson page's bundle (frontend/, esbuild: what `make frontend`
+# does) with Node; the image itself holds no Node, only the two built files.
 #
-# Pin the base by digest for production (docs/kubernetes.md): --build-arg BASE=python:3.11-slim-bookworm@sha256:...
+# Pin the bases by digest for production (docs/kubernetes.md):
+#   --build-arg BASE=python:3.11-slim-bookworm@sha256:... --build-arg NODE_BASE=node:20-bookworm-slim@sha256:...
 ARG BASE=python:3.11-slim-bookworm
+ARG NODE_BASE=node:20-bookworm-slim
+
+FROM ${NODE_BASE} AS frontend
+WORKDIR /frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY frontend/build.mjs ./
+COPY frontend/src src
+RUN node build.mjs /frontend/out
+
 FROM ${BASE}
 
 # The same virtual environment path as the hub image: the hub points learner servers at the
@@ -25,6 +36,7 @@ COPY deploy/install.sh deploy/install.sh
 COPY hub hub
 COPY widgets widgets
 COPY grading grading
+COPY --from=frontend /frontend/out/ hub/learner/static/
 RUN sh deploy/install.sh learner /opt/naikkelas/venv python3 \
     && rm -rf /build /root/.cache
 

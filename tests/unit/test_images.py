@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = Path(os.environ.get("NAIKKELAS_REFERENCE_DIR", ROOT.parent / "shared" / "reference"))
 IMAGES = {kind: ROOT / "deploy" / f"{kind}.Dockerfile" for kind in ("hub", "learner")}
 PINNED_BASE = re.compile(r"^python:3\.11(\.\d+)?-slim-(bookworm|trixie)(@sha256:[0-9a-f]{64})?$")
+PINNED_NODE = re.compile(r"^node:20(\.\d+)*-(bookworm|trixie)-slim(@sha256:[0-9a-f]{64})?$")
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
@@ -49,8 +50,29 @@ def test_small_pinned_base_image(kind):
     steps = instructions(IMAGES[kind])
     args = dict(a.split("=", 1) for w, a in steps if w == "ARG" and "=" in a)
     froms = [a for w, a in steps if w == "FROM"]
-    assert froms == ["${BASE}"], "one stage, from the BASE argument"
+    assert froms[-1] == "${BASE}", "the image is built from the BASE argument"
     assert PINNED_BASE.match(args["BASE"]), f"{args['BASE']} is not a pinned python:3.11 slim"
+    if kind == "learner":
+        # A Node stage builds the light lesson page; only its output is copied on.
+        assert froms == ["${NODE_BASE} AS frontend", "${BASE}"]
+        assert PINNED_NODE.match(args["NODE_BASE"]), f"{args['NODE_BASE']} is not node:20 slim"
+    else:
+        assert froms == ["${BASE}"], "one stage"
+
+
+def test_learner_image_carries_the_built_lesson_page():
+    """The Node stage runs the same build as `make frontend` and the learner image copies its
+    output where the learner extension serves it, before the install step copies the package."""
+    steps = instructions(IMAGES["learner"])
+    runs = [a for w, a in steps if w == "RUN"]
+    assert "npm ci --no-audit --no-fund --loglevel=error" in runs
+    assert "node build.mjs /frontend/out" in runs
+    copies = [a for w, a in steps if w == "COPY"]
+    copied = "--from=frontend /frontend/out/ hub/learner/static/"
+    assert copied in copies
+    install = next(i for i, (w, a) in enumerate(steps) if w == "RUN" and "install.sh" in a)
+    assert steps.index(("COPY", copied)) < install
+    assert '"lesson-app"' in (ROOT / "frontend" / "build.mjs").read_text()
 
 
 @pytest.mark.parametrize("kind", sorted(IMAGES))
@@ -75,7 +97,7 @@ def test_installs_with_the_checked_install_step(kind):
     assert len(install) == 1 and install[0][2:5] == [kind, "/opt/naikkelas/venv", "python3"]
     # Everything the build reads is in the build context.
     for word, rest in steps:
-        if word == "COPY":
+        if word == "COPY" and not rest.startswith("--from="):
             for source in shlex.split(rest)[:-1]:
                 assert (ROOT / source).exists(), f"COPY {source}: not in the project"
     env = " ".join(a for w, a in steps if w == "ENV")
