@@ -63,11 +63,17 @@ class Usage:
         return sum(getattr(self, kind).values())
 
 
+def is_kernel(cmdline: list[str]) -> bool:
+    """Stock kernels run `ipykernel_launcher`, NaikKelas's `naikkelas.hub.lesson_kernel`."""
+    command = " ".join(cmdline)
+    return "ipykernel" in command or "naikkelas.hub.lesson_kernel" in command
+
+
 def usage_of(unix_user: str) -> Usage:
     usage = Usage()
     for proc in processes_of(unix_user):
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            kernel = "ipykernel" in " ".join(proc.cmdline())
+            kernel = is_kernel(proc.cmdline())
             usage.kernels += kernel
             role = "kernel" if kernel else "server"
             info = proc.memory_full_info()
