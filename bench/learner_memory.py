@@ -14,8 +14,10 @@ pooled ones included) are measured:
 - PSS: each shared page divided among the processes sharing it (the machine's real cost);
 - USS: pages of that process alone (what ending it would free).
 
-With `--stock`, the same for stock JupyterHub + Voila with default settings (a bare ipywidgets
-Button and Label, tapped 8 times), one after the other, so both see the same machine load.
+`--env NAME=VALUE` adds to the environment of NaikKelas learners' servers (and so their
+kernels), to try a setting before making it the default. With `--stock`, the same for stock
+JupyterHub + Voila with default settings (a bare ipywidgets Button and Label, tapped 8 times),
+one after the other, so both see the same machine load.
 """
 
 from __future__ import annotations
@@ -108,9 +110,12 @@ async def hold_learners(hub_url, names, secret, lesson, answer, unix) -> list:
     return list(zip(outcomes, usages, strict=True))
 
 
-def run(platform: str, count: int, base: Path) -> list:
+def run(platform: str, count: int, base: Path, env: dict[str, str] | None = None) -> list:
     data_dir = base / platform
     data_dir.mkdir()
+    if env and platform != "stock":
+        # Read by `naikkelas run` after its own configuration (the operator's overrides file).
+        (data_dir / "jupyterhub_config.py").write_text(f"c.Spawner.environment.update({env!r})\n")
     if platform == "stock":
         ManyStockHub.users = ensure_stock_users(count)
         hub = ManyStockHub(data_dir=data_dir, port=free_port_block(5))
@@ -159,7 +164,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="memory per active learner")
     parser.add_argument("--learners", type=int, default=5)
     parser.add_argument("--stock", action="store_true", help="also measure stock JupyterHub+Voila")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment of NaikKelas learners' servers and kernels (to try a setting)",
+    )
     args = parser.parse_args()
+    env = dict(item.split("=", 1) for item in args.env)
     if os.geteuid() != 0:
         sys.exit("run as root: learners run as system users")
     base = Path(tempfile.mkdtemp(prefix="nk-bench-mem-"))
@@ -170,7 +183,7 @@ def main() -> None:
     )
     failed = False
     for platform in (["stock"] if args.stock else []) + ["naikkelas"]:
-        results = run(platform, args.learners, base)
+        results = run(platform, args.learners, base, env)
         report(platform, results)
         failed = failed or any(o.error for o, _u in results)
     if failed:

@@ -19,7 +19,12 @@ import types
 #   compiles a Lark grammar at import: ~15 MiB resident and ~2 s of start-up on this machine.
 LEFT_OUT = ("rfc3987_syntax",)
 
-# Only in learners' servers: `jupyterhub.orm` (imported by the single-user server for its
+# Only in learners' servers, optional in the same way:
+# - cryptography: `jupyterhub.crypto` encrypts the hub's auth state with it, and treats it as
+#   optional; nothing else a learner's server loads uses it. ~8 MiB.
+LEARNER_LEFT_OUT = ("cryptography",)
+
+# Also only in learners' servers: `jupyterhub.orm` (imported by the single-user server for its
 # role and scope names) imports alembic, the hub database's migration tool, which only the hub
 # itself runs: ~9 MiB. Trainers' servers keep it (their JupyterLab extensions may use it).
 # Anything that does reach for it gets a RuntimeError naming this module.
@@ -56,6 +61,8 @@ def leave_out(learner: bool) -> None:
     for name in LEFT_OUT:
         sys.modules.setdefault(name, None)  # `import name` raises ImportError
     if learner:
+        for name in LEARNER_LEFT_OUT:
+            sys.modules.setdefault(name, None)
         for name in LEARNER_PLACEHOLDERS:
             sys.modules.setdefault(name, _Placeholder(name))
 
