@@ -86,27 +86,26 @@ def usage_of(unix_user: str) -> Usage:
 
 
 async def hold_learners(hub_url, names, secret, lesson, answer, unix) -> list:
-    """Every learner answers its lesson and keeps its page connected until all are measured."""
-    everyone_done = asyncio.Event()
-    done = 0
+    """Every learner answers its lesson and keeps its page connected until all are measured
+    (a learner that fails is measured as it is, without waiting for it)."""
+    measured = asyncio.Event()
+    ready = {name: asyncio.Event() for name in names}
 
     async def answer_and_wait(learner, widgets):
-        nonlocal done
         await answer(learner, widgets)
-        done += 1
-        if done == len(names):
-            everyone_done.set()
+        ready[learner.username].set()
         await measured.wait()
 
-    measured = asyncio.Event()
     learners = [Learner(hub_url, n, secret, lesson, (0.0, 0.0), i) for i, n in enumerate(names)]
-    runs = [asyncio.create_task(x.run(answer_and_wait)) for x in learners]
-    finished = asyncio.ensure_future(asyncio.gather(*runs))
-    await asyncio.wait([finished, asyncio.ensure_future(everyone_done.wait())],
-                       return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+    runs = []
+    for learner in learners:
+        task = asyncio.create_task(learner.run(answer_and_wait))
+        task.add_done_callback(lambda _t, name=learner.username: ready[name].set())
+        runs.append(task)
+    await asyncio.gather(*(event.wait() for event in ready.values()))
     usages = [await asyncio.to_thread(usage_of, unix[n]) for n in names]
     measured.set()
-    outcomes = await finished
+    outcomes = await asyncio.gather(*runs)
     return list(zip(outcomes, usages, strict=True))
 
 
