@@ -12,11 +12,11 @@ Configured by the lockdown (`naikkelas.hub.lockdown.learner_server_config`):
   process can take a port in between and the kernel dies in `init_sockets` ("Address already
   in use", seen at 25 learners in bench/RESULTS.md). Socket files have no such race, and no
   other local user can even reach them.
-- A kernel whose page is gone (no websocket connected) and that has been silent for
-  `cull_disconnected_timeout` seconds is shut down, without waiting for the idle cull
-  (`cull_idle_timeout`, which also ends connected kernels). A page that comes back later (a
-  phone that slept, a network that dropped) finds its kernel gone and reloads into the same
-  step (`static/keepalive.js`; answers and position are kept by the NaikKelas service).
+- A kernel whose page is gone (no websocket connected, as seen by the periodic check) for
+  `cull_disconnected_timeout` seconds, and silent as long, is shut down, without waiting for
+  the idle cull (`cull_idle_timeout`, which also ends connected kernels). A page that comes
+  back later (a phone that slept, a network that dropped) finds its kernel gone and reloads
+  into the same step (`static/keepalive.js`; answers and position are kept by the NaikKelas service).
 """
 
 from __future__ import annotations
@@ -91,20 +91,29 @@ class LessonKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._disconnected_since: dict[str, object] = {}  # kernel id -> first seen with none
         # Instead of the server's runtime folder (~/.local/share/jupyter/runtime), which makes
         # socket paths too long for long usernames.
         self.connection_dir = private_kernel_dir(os.path.expanduser("~"))
 
     def disconnected_too_long(self, kernel_id: str) -> bool:
+        """Whether no page has been connected, and the kernel silent, for the limit. The
+        disconnection is timed from the first check that saw no connection (a page that went
+        quiet for long and then lost its network for a moment keeps its kernel)."""
         kernel = self._kernels.get(kernel_id)
         if kernel is None or self.cull_disconnected_timeout <= 0:
             return False
-        if self._kernel_connections.get(kernel_id, 0) or not hasattr(kernel, "last_activity"):
+        now = utcnow()
+        if self._kernel_connections.get(kernel_id, 0):
+            self._disconnected_since.pop(kernel_id, None)
+            return False
+        since = self._disconnected_since.setdefault(kernel_id, now)
+        if not hasattr(kernel, "last_activity"):
             return False
         if getattr(kernel, "execution_state", None) == "busy":
             return False
-        silent = utcnow() - kernel.last_activity
-        return silent > timedelta(seconds=self.cull_disconnected_timeout)
+        limit = timedelta(seconds=self.cull_disconnected_timeout)
+        return now - since > limit and now - kernel.last_activity > limit
 
     async def cull_kernel_if_idle(self, kernel_id):
         if self.disconnected_too_long(kernel_id):
@@ -113,6 +122,7 @@ class LessonKernelManager(AsyncMappingKernelManager):
                 kernel_id,
                 self.cull_disconnected_timeout,
             )
+            self._disconnected_since.pop(kernel_id, None)
             await ensure_async(self.shutdown_kernel(kernel_id))
             return
         await super().cull_kernel_if_idle(kernel_id)
