@@ -16,7 +16,7 @@ Configured by the lockdown (`naikkelas.hub.lockdown.learner_server_config`):
   `cull_disconnected_timeout` seconds, and silent as long, is shut down, without waiting for
   the idle cull (`cull_idle_timeout`, which also ends connected kernels). A page that comes
   back later (a phone that slept, a network that dropped) finds its kernel gone and reloads
-  into the same step (`static/keepalive.js`; answers and position are kept by the NaikKelas service).
+  into the same step (`static/keepalive.js`; answers and position are kept by the service).
 """
 
 from __future__ import annotations
