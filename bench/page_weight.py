@@ -49,6 +49,7 @@ import nbformat
 import psutil
 from playwright.sync_api import sync_playwright
 
+from bench.learner_memory import is_kernel
 from bench.login_to_widget import STOCK_USER, ensure_stock_user, memory_mib, stop_server
 from tests.support import (
     HubProcess,
@@ -252,7 +253,7 @@ def kernels_of(unix_user: str) -> int:
     count = 0
     for proc in processes_of(unix_user):
         with contextlib.suppress(psutil.Error):
-            count += "ipykernel_launcher" in " ".join(proc.cmdline())
+            count += is_kernel(proc.cmdline())
     return count
 
 

@@ -48,4 +48,4 @@ RUN useradd --uid 1000 --user-group --create-home --home-dir /home/jovyan --shel
 USER 1000
 WORKDIR /home/jovyan
 EXPOSE 8888
-CMD ["jupyterhub-singleuser"]
+CMD ["python", "-m", "naikkelas.hub.singleuser"]

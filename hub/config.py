@@ -109,7 +109,7 @@ def spawner(c: Config, settings: Settings) -> None:
     if settings.on_kubernetes:
         c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
         # The learner image's start step fetches the cohort's lessons from the NaikKelas
-        # service, then runs jupyterhub-singleuser (`naikkelas.hub.learner.start`).
+        # service, then runs the single-user server (`naikkelas.hub.learner.start`).
         c.Spawner.cmd = ["python", "-m", "naikkelas.hub.learner.start"]
         # Learner pods reach the hub by the Service's cluster IP: their network policy
         # allows no DNS.
@@ -121,8 +121,9 @@ def spawner(c: Config, settings: Settings) -> None:
         else:
             c.JupyterHub.spawner_class = "naikkelas.hub.spawners.SharedUserSpawner"
             c.SharedUserSpawner.home_root = str(settings.homes_path)
-        # The environment's own single-user command, so learners run what the hub runs.
-        c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+        # The environment's own single-user server, so learners run what the hub runs (through
+        # `naikkelas.hub.singleuser`, which leaves out what the server never uses).
+        c.Spawner.cmd = [sys.executable, "-m", "naikkelas.hub.singleuser"]
         c.Spawner.start_timeout = 60
         # Shut down quickly on hub exit: servers are stopped in parallel, each within seconds.
         c.LocalProcessSpawner.interrupt_timeout = 3
@@ -137,6 +138,7 @@ def spawner(c: Config, settings: Settings) -> None:
     section.environment = {
         **section.get("environment", {}),
         "PYTHONNOUSERSITE": "1",
+        "MALLOC_ARENA_MAX": "2",
         # Lesson kernels check answers and save progress through the NaikKelas service.
         "NAIKKELAS_SERVICE_URL": settings.service_url,
     }

@@ -146,6 +146,7 @@ def helm_values(settings: Settings, options: KubernetesOptions | None = None) ->
     culler = culler_options(settings)
     learner_files = learner_config_files(
         kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
+        kernel_cull_disconnected_seconds=settings.kernel_cull_disconnected_seconds,
         headers=settings_headers(settings, LESSON_CSP),
         lesson_frontend=settings.lesson_frontend,
     )

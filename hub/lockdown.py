@@ -60,6 +60,7 @@ FILE_ALLOWLIST = (r".*\.(png|jpg|jpeg|gif|svg|webp|mp3|ogg|oga|opus|m4a|wav)",)
 def learner_server_config(
     *,
     kernel_cull_idle_seconds: int = 600,
+    kernel_cull_disconnected_seconds: int = 120,
     headers: dict[str, str] | None = None,
     lesson_frontend: str = "light",
 ) -> dict:
@@ -78,6 +79,10 @@ def learner_server_config(
             "jpserver_extensions": extensions,
             "terminals_enabled": False,
             "authorizer_class": "naikkelas.hub.learner.authorizer.LearnerAuthorizer",
+            # The lesson kernel only, over Unix sockets; pages gone for good end their kernels
+            # (naikkelas.hub.learner.kernels).
+            "kernel_manager_class": "naikkelas.hub.learner.kernels.LessonKernelManager",
+            "kernel_spec_manager_class": "naikkelas.hub.learner.kernels.LessonKernelSpecManager",
             "default_url": "/naikkelas",
             "allow_root": False,
             "disable_check_xsrf": False,
@@ -96,12 +101,16 @@ def learner_server_config(
         "MappingKernelManager": {
             "allowed_message_types": list(ALLOWED_KERNEL_MESSAGES),
             "cull_idle_timeout": kernel_cull_idle_seconds,
-            "cull_interval": 60,
+            # How often kernels are checked: often enough for the shorter of the two limits.
+            "cull_interval": cull_interval(
+                kernel_cull_idle_seconds, kernel_cull_disconnected_seconds
+            ),
             "cull_connected": True,
         },
+        "LessonKernelManager": {"cull_disconnected_timeout": kernel_cull_disconnected_seconds},
         # A restarted lesson kernel has lost its widgets, leaving the page inert: let a dead
         # kernel stay dead; the page notices (keepalive.js) and reloads with a fresh one.
-        "KernelManager": {"autorestart": False},
+        "KernelManager": {"autorestart": False, "transport": "ipc"},
         # Lessons are in Bahasa Indonesia: <html lang="id"> (screen readers pick the voice).
         "VoilaExporter": {"language_code": "id"},
         "VoilaConfiguration": {
@@ -116,6 +125,13 @@ def learner_server_config(
     }
 
 
+def cull_interval(idle_seconds: int, disconnected_seconds: int) -> int:
+    """Seconds between two checks of a learner server's kernels: half the shorter limit, at
+    most 30 s (a kernel outlives its limit by at most this much)."""
+    limits = [s for s in (idle_seconds, disconnected_seconds) if s > 0] or [60]
+    return max(1, min(30, min(limits) // 2))
+
+
 # jupyter_core tries to write this marker into the (read-only) config dir when a learner's home
 # has an old ~/.ipython; present, it skips the migration.
 MIGRATED_MARKER = "migrated"
@@ -124,6 +140,7 @@ MIGRATED_MARKER = "migrated"
 def learner_config_files(
     *,
     kernel_cull_idle_seconds: int = 600,
+    kernel_cull_disconnected_seconds: int = 120,
     headers: dict[str, str] | None = None,
     lesson_frontend: str = "light",
 ) -> dict[str, str]:
@@ -131,6 +148,7 @@ def learner_config_files(
     by `naikkelas run`, mounted into learner pods by the Kubernetes values."""
     config = learner_server_config(
         kernel_cull_idle_seconds=kernel_cull_idle_seconds,
+        kernel_cull_disconnected_seconds=kernel_cull_disconnected_seconds,
         headers=headers,
         lesson_frontend=lesson_frontend,
     )

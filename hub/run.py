@@ -51,6 +51,7 @@ def prepare(settings: Settings) -> None:
         os.chmod(folder, 0o755)  # noqa: S103 - learners must read it
     files = learner_config_files(
         kernel_cull_idle_seconds=settings.kernel_cull_idle_seconds,
+        kernel_cull_disconnected_seconds=settings.kernel_cull_disconnected_seconds,
         headers=settings_headers(settings, LESSON_CSP),
         lesson_frontend=settings.lesson_frontend,
     )

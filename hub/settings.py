@@ -147,6 +147,17 @@ class Settings(Configurable):
     def _default_lesson_frontend(self):
         return os.environ.get("NAIKKELAS_LESSON_FRONTEND", "light")
 
+    kernel_cull_disconnected_seconds = Integer(
+        help="""Shut down a lesson kernel whose page has been gone (no websocket connected, no
+        message) this long; 0 leaves it to `kernel_cull_idle_seconds`. A page that comes back
+        later reloads into the same step with a new kernel.
+        $NAIKKELAS_KERNEL_CULL_DISCONNECTED_SECONDS sets the default (120).""",
+    ).tag(config=True)
+
+    @default("kernel_cull_disconnected_seconds")
+    def _default_kernel_cull_disconnected(self):
+        return int(os.environ.get("NAIKKELAS_KERNEL_CULL_DISCONNECTED_SECONDS", "120"))
+
     grading_cell_timeout = Integer(
         20, help="Seconds one cell of a lesson may run while it is autograded."
     ).tag(config=True)

@@ -4,8 +4,9 @@ On one machine a learner's server reads released lessons from the shared public 
 shares no filesystem with the hub, so the pod's command (`python -m naikkelas.hub.learner.start`,
 set by `naikkelas.hub.config.spawner` on Kubernetes) first downloads the lessons released to the
 learner's cohort from the NaikKelas service (`GET api/released`, with the server's own token)
-into `$NAIKKELAS_LESSONS_DIR`, then replaces itself with `jupyterhub-singleuser` and its
-arguments. Staff servers (no `NAIKKELAS_LESSONS_DIR`) start directly.
+into `$NAIKKELAS_LESSONS_DIR`, then replaces itself with the single-user server
+(`python -m naikkelas.hub.singleuser`, JupyterHub's `jupyterhub-singleuser`) and its arguments.
+Staff servers (no `NAIKKELAS_LESSONS_DIR`) start directly.
 
 Lessons released while a learner's server runs appear at its next start (the idle culler stops
 servers after `cull_idle_seconds`).
@@ -91,7 +92,9 @@ def main(argv: list[str] | None = None) -> None:
             # The course home then says there are no lessons yet; a restart fetches again.
             Path(lessons_dir).mkdir(parents=True, exist_ok=True)
             print(f"naikkelas: WARNING: {e}", file=sys.stderr, flush=True)
-    os.execvp("jupyterhub-singleuser", ["jupyterhub-singleuser", *args])  # noqa: S606
+    # JupyterHub's single-user server, without the modules it never uses (naikkelas.hub.singleuser).
+    command = [sys.executable, "-m", "naikkelas.hub.singleuser", *args]
+    os.execv(sys.executable, command)  # noqa: S606
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def test_learner_server_runs_as_its_own_unprivileged_user(peserta):
     from tests.support import processes_of
 
     procs = processes_of("nk-peserta1")
-    assert any("jupyterhub-singleuser" in " ".join(p.cmdline()) for p in procs)
+    assert any("naikkelas.hub.singleuser" in " ".join(p.cmdline()) for p in procs)
     entry = pwd.getpwnam("nk-peserta1")
     assert entry.pw_uid != 0
     assert oct(os.stat(entry.pw_dir).st_mode & 0o777) == "0o700"

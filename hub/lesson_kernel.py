@@ -1,0 +1,31 @@
+"""The lesson kernel: ipykernel without the parts a lesson page never uses.
+
+A learner's server starts every lesson kernel with `python -m naikkelas.hub.lesson_kernel -f
+<connection file>` (the kernel spec of `naikkelas.hub.learner.kernels`). It is IPython's own
+kernel, with:
+- no debugger: debugpy is left out (ipykernel treats it as optional), ~8 MiB per kernel; the
+  lockdown drops `debug_request` anyway (`lockdown.ALLOWED_KERNEL_MESSAGES`);
+- no input history (`HistoryManager.enabled = False`, set by the kernel spec): the lesson cells
+  Voila runs need none, and no SQLite history file and thread per kernel.
+
+This module must stay light: it runs before the kernel, in every kernel process.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Modules the kernel process never imports (see above).
+LEFT_OUT = ("debugpy",)
+
+
+def main() -> None:
+    for name in LEFT_OUT:
+        sys.modules.setdefault(name, None)
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+if __name__ == "__main__":
+    main()

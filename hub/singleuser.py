@@ -1,0 +1,78 @@
+"""The single-user server command of every NaikKelas user: `jupyterhub-singleuser`, lighter.
+
+`python -m naikkelas.hub.singleuser [args]` runs JupyterHub's own single-user server with the
+same arguments. The difference: modules a single-user server imports but never uses are kept
+out, which saves memory in every learner's server (issue 11; figures in docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+
+# Optional imports that cost memory and serve nothing here. Each is one its importer already
+# treats as optional (`try: import ... except ImportError`), so leaving it out changes no
+# behaviour a server relies on, in any user's server.
+# - rfc3987_syntax: jsonschema's checker of the "iri"/"iri-reference" formats, pulled in by
+#   jupyter_events (which validates the server's event records; none has such a field). It
+#   compiles a Lark grammar at import: ~15 MiB resident and ~2 s of start-up on this machine.
+LEFT_OUT = ("rfc3987_syntax",)
+
+# Only in learners' servers, optional in the same way:
+# - cryptography: `jupyterhub.crypto` encrypts the hub's auth state with it, and treats it as
+#   optional; nothing else a learner's server loads uses it. ~8 MiB.
+LEARNER_LEFT_OUT = ("cryptography",)
+
+# Also only in learners' servers: `jupyterhub.orm` (imported by the single-user server for its
+# role and scope names) imports alembic, the hub database's migration tool, which only the hub
+# itself runs: ~9 MiB. Trainers' servers keep it (their JupyterLab extensions may use it).
+# Anything that does reach for it gets a RuntimeError naming this module.
+LEARNER_PLACEHOLDERS = ("alembic", "alembic.command", "alembic.config", "alembic.script")
+LEARNER_ROLE = "peserta"  # naikkelas.hub.accounts.Role.LEARNER, set by the authenticator
+
+
+class _Unavailable:
+    def __init__(self, name: str):
+        self._name = name
+
+    def _refuse(self, *_args, **_kwargs):
+        raise RuntimeError(f"{self._name} is not loaded in a learner's server ({__name__})")
+
+    __call__ = _refuse
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._refuse()
+
+
+class _Placeholder(types.ModuleType):
+    """A module that exists for `import x` / `from x import y` and refuses any use."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Unavailable(f"{self.__name__}.{name}")
+
+
+def leave_out(learner: bool) -> None:
+    """Keep the modules above out of this process (before anything imports them)."""
+    for name in LEFT_OUT:
+        sys.modules.setdefault(name, None)  # `import name` raises ImportError
+    if learner:
+        for name in LEARNER_LEFT_OUT:
+            sys.modules.setdefault(name, None)
+        for name in LEARNER_PLACEHOLDERS:
+            sys.modules.setdefault(name, _Placeholder(name))
+
+
+def main() -> None:
+    leave_out(learner=os.environ.get("NAIKKELAS_ROLE") == LEARNER_ROLE)
+    from jupyterhub.singleuser import main as singleuser_main
+
+    sys.exit(singleuser_main())
+
+
+if __name__ == "__main__":
+    main()

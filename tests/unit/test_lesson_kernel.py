@@ -1,0 +1,117 @@
+"""The lesson kernel and the learner server's kernel classes, without a hub."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+import pytest
+from jupyter_client.kernelspec import NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+
+from naikkelas.hub.learner.kernels import (
+    LESSON_KERNEL,
+    MAX_SOCKET_PATH,
+    SOCKET_SUFFIX,
+    LessonKernelSpecManager,
+    private_kernel_dir,
+)
+from naikkelas.hub.lockdown import cull_interval, learner_server_config
+
+
+def test_learner_servers_run_lesson_kernels_over_unix_sockets_and_end_orphans():
+    cfg = learner_server_config(kernel_cull_idle_seconds=600, kernel_cull_disconnected_seconds=90)
+    assert cfg["KernelManager"]["transport"] == "ipc"
+    assert cfg["ServerApp"]["kernel_manager_class"].endswith("LessonKernelManager")
+    assert cfg["ServerApp"]["kernel_spec_manager_class"].endswith("LessonKernelSpecManager")
+    assert cfg["LessonKernelManager"]["cull_disconnected_timeout"] == 90
+    # Checked often enough that an orphan ends within 1.5x its limit.
+    assert cfg["MappingKernelManager"]["cull_interval"] <= 45
+
+
+def test_cull_interval_follows_the_shorter_limit():
+    assert cull_interval(600, 120) == 30
+    assert cull_interval(600, 6) == 3
+    assert cull_interval(600, 0) == 30
+    assert cull_interval(0, 0) == 30
+    assert cull_interval(600, 1) == 1
+
+
+def test_only_the_lesson_kernel_can_be_started():
+    specs = LessonKernelSpecManager()
+    assert set(specs.get_all_specs()) == {LESSON_KERNEL}
+    argv = specs.get_kernel_spec(LESSON_KERNEL).argv
+    assert argv[:3] == [sys.executable, "-m", "naikkelas.hub.lesson_kernel"]
+    with pytest.raises(NoSuchKernel):
+        specs.get_kernel_spec("bash")
+
+
+def test_kernel_sockets_go_to_a_private_folder_short_enough_for_a_socket_path(tmp_path):
+    home = tempfile.mkdtemp(prefix="nk-home-")  # as short as /home/nk-<name>
+    try:
+        folder = private_kernel_dir(home)
+        assert folder == os.path.join(home, ".nk-kernels")
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    finally:
+        shutil.rmtree(home)
+    long_home = tmp_path / ("x" * (MAX_SOCKET_PATH - len(str(tmp_path))))
+    elsewhere = private_kernel_dir(str(long_home))
+    assert not elsewhere.startswith(str(long_home))
+    assert len(elsewhere) + SOCKET_SUFFIX <= MAX_SOCKET_PATH
+    assert stat.S_IMODE(os.stat(elsewhere).st_mode) == 0o700
+    os.rmdir(elsewhere)
+
+
+def test_the_lesson_kernel_runs_without_debugger_or_history(tmp_path):
+    async def run() -> str:
+        km = AsyncKernelManager(
+            kernel_name=LESSON_KERNEL,
+            kernel_spec_manager=LessonKernelSpecManager(),
+            transport="ipc",
+            connection_file=str(tmp_path / "kernel-test.json"),
+        )
+        await km.start_kernel(cwd=str(tmp_path))
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            code = (
+                "import sys; print(sys.modules.get('debugpy', 'absent'),"
+                " get_ipython().history_manager.enabled)"
+            )
+            out = []
+            await client.execute_interactive(
+                code,
+                timeout=30,
+                output_hook=lambda m: out.append(m["content"].get("text", "")),
+            )
+            return "".join(out)
+        finally:
+            client.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    assert asyncio.run(run()).split() == ["None", "False"]
+
+
+@pytest.mark.parametrize("learner", [True, False])
+def test_the_single_user_command_leaves_out_only_what_servers_never_use(learner):
+    code = (
+        "import sys\n"
+        "from naikkelas.hub.singleuser import leave_out\n"
+        f"leave_out(learner={learner})\n"
+        "import jupyterhub.singleuser, jsonschema\n"
+        "assert 'rfc3987_syntax' not in {m for m, v in sys.modules.items() if v is not None}\n"
+        "import alembic.command\n"
+        "print(hasattr(alembic.command, '__file__'), sys.modules.get('cryptography') is not None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # Trainers' servers keep the real alembic and cryptography; learners' do without.
+    assert result.stdout.split() == [str(not learner)] * 2
