@@ -125,8 +125,9 @@ browser:
 run: install
 	$(VENV)/bin/naikkelas run --demo
 
+# --durations: the slowest tests, to keep the suite within its 30-minute budget.
 test: install-test lint
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider --durations=20 $(PYTEST_ARGS)
 
 # In-process tests only (no hub, no browser, no image install step).
 test-fast: install-test
