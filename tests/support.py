@@ -39,6 +39,16 @@ class Fatal(Exception):
     """Raised by a condition when waiting longer cannot help."""
 
 
+def run_async(coroutine):
+    """`asyncio.run(coroutine)` in a thread of its own: the browser tests' Playwright keeps an
+    event loop in the main thread for the whole session, where asyncio.run refuses to start."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
     """Poll `condition` until it returns something truthy; fail with `what` after `timeout`."""
     deadline = time.monotonic() + timeout

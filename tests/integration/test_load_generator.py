@@ -1,11 +1,9 @@
 """The load generator (`bench.load`) still speaks to the platform as a browser does: two
 simulated learners log in, open the demo lesson and get feedback for every question."""
 
-import asyncio
-import concurrent.futures
-
 from bench.load import LESSON, simulate
 from bench.load_learner import answer_naikkelas
+from tests.support import run_async
 
 
 def test_two_simulated_learners_get_feedback_for_every_question(hub, new_learner):
@@ -15,9 +13,7 @@ def test_two_simulated_learners_get_feedback_for_every_question(hub, new_learner
         hub.url, [name for name, _pin in learners], pin, LESSON, answer_naikkelas,
         think=(0.05, 0.2), seed=7,
     )  # fmt: skip
-    # Its own thread: the browser tests' Playwright keeps an event loop in this one.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        outcomes, logins_per_s = pool.submit(asyncio.run, run).result()
+    outcomes, logins_per_s = run_async(run)
     assert logins_per_s > 0
     for outcome in outcomes:
         assert outcome.error == ""

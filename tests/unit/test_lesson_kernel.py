@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import stat
@@ -22,6 +21,7 @@ from naikkelas.hub.learner.kernels import (
     private_kernel_dir,
 )
 from naikkelas.hub.lockdown import cull_interval, learner_server_config
+from tests.support import run_async
 
 
 def test_learner_servers_run_lesson_kernels_over_unix_sockets_and_end_orphans():
@@ -95,7 +95,7 @@ def test_the_lesson_kernel_runs_without_debugger_or_history(tmp_path):
             client.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    assert asyncio.run(run()).split() == ["None", "False"]
+    assert run_async(run()).split() == ["None", "False"]
 
 
 @pytest.mark.parametrize("learner", [True, False])
