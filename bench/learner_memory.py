@@ -36,18 +36,11 @@ from pathlib import Path
 import psutil
 
 from bench.load import (
-    LESSON,
-    PIN,
-    QUESTIONS,
-    STOCK_PASSWORD,
-    ManyStockHub,
-    ensure_stock_users,
-    learner_name,
-    make_learners,
+    Platform,
     stop_leftovers,
 )
-from bench.load_learner import Learner, answer_naikkelas, stock_answerer
-from tests.support import HubProcess, free_port_block, processes_of
+from bench.load_learner import Learner
+from tests.support import processes_of
 
 MIB = 2**20
 
@@ -115,25 +108,18 @@ def run(platform: str, count: int, base: Path, env: dict[str, str] | None = None
     if env and platform != "stock":
         # Read by `naikkelas run` after its own configuration (the operator's overrides file).
         (data_dir / "jupyterhub_config.py").write_text(f"c.Spawner.environment.update({env!r})\n")
-    if platform == "stock":
-        ManyStockHub.users = ensure_stock_users(count)
-        hub = ManyStockHub(data_dir=data_dir, port=free_port_block(5))
-        names, secret, lesson = ManyStockHub.users, STOCK_PASSWORD, "lesson.ipynb"
-        answer = stock_answerer(QUESTIONS)
-        unix = {name: name for name in names}
-    else:
-        hub = HubProcess(data_dir=data_dir, port=free_port_block(5))
-        answer, secret, lesson = answer_naikkelas, PIN, LESSON
-        unix = {learner_name(i): f"nk-{learner_name(i)}" for i in range(1, count + 1)}
-    stop_leftovers(unix.values())
+    chosen = Platform.prepare(platform, count, data_dir)
+    stop_leftovers(chosen.unix.values())
     try:
-        hub.start()
-        if platform != "stock":
-            names = make_learners(hub, count)
-        return asyncio.run(hold_learners(hub.url, names, secret, lesson, answer, unix))
+        names = chosen.start()
+        return asyncio.run(
+            hold_learners(
+                chosen.hub.url, names, chosen.secret, chosen.lesson, chosen.answer, chosen.unix
+            )
+        )
     finally:
-        hub.stop()
-        stop_leftovers(unix.values())
+        chosen.hub.stop()
+        stop_leftovers(chosen.unix.values())
 
 
 def report(platform: str, results: list) -> None:

@@ -153,26 +153,47 @@ def make_learners(hub: HubProcess, count: int) -> list[str]:
     return names
 
 
+@dataclass
+class Platform:
+    """One platform's hub (not started yet) and how its `count` learners log in and answer."""
+
+    hub: object
+    secret: str
+    lesson: str
+    answer: object
+    unix: dict[str, str]  # learner name -> the system user their processes run as
+
+    @classmethod
+    def prepare(cls, platform: str, count: int, data_dir: Path) -> Platform:
+        if platform == "stock":
+            ManyStockHub.users = ensure_stock_users(count)
+            hub = ManyStockHub(data_dir=data_dir, port=free_port_block(5))
+            unix = {name: name for name in ManyStockHub.users}
+            return cls(hub, STOCK_PASSWORD, "lesson.ipynb", stock_answerer(QUESTIONS), unix)
+        hub = HubProcess(data_dir=data_dir, port=free_port_block(5))
+        unix = {learner_name(i): f"nk-{learner_name(i)}" for i in range(1, count + 1)}
+        return cls(hub, PIN, LESSON, answer_naikkelas, unix)
+
+    def start(self) -> list[str]:
+        """Start the hub; NaikKelas's learners are then made in the demo cohort. Their names."""
+        self.hub.start()
+        if isinstance(self.hub, HubProcess):
+            make_learners(self.hub, len(self.unix))
+        return list(self.unix)
+
+
 def run_step(platform: str, count: int, base: Path, args) -> Step:
     data_dir = base / f"{platform}-{count}"
     data_dir.mkdir()
     think = tuple(args.think)
-    if platform == "stock":
-        ManyStockHub.users = ensure_stock_users(count)
-        hub = ManyStockHub(data_dir=data_dir, port=free_port_block(5))
-        names, secret, lesson = ManyStockHub.users, STOCK_PASSWORD, "lesson.ipynb"
-        answer = stock_answerer(QUESTIONS)
-        unix = {name: name for name in names}
-    else:
-        hub = HubProcess(data_dir=data_dir, port=free_port_block(5))
-        answer, secret, lesson = answer_naikkelas, PIN, LESSON
-        unix = {learner_name(i): f"nk-{learner_name(i)}" for i in range(1, count + 1)}
+    chosen = Platform.prepare(platform, count, data_dir)
+    hub, secret, lesson, answer, unix = (
+        chosen.hub, chosen.secret, chosen.lesson, chosen.answer, chosen.unix
+    )  # fmt: skip
     if os.geteuid() == 0:
         stop_leftovers(unix.values())
     try:
-        hub.start()
-        if platform != "stock":
-            names = make_learners(hub, count)
+        names = chosen.start()
         rss = (lambda name: memory_of(unix[name])) if os.geteuid() == 0 else None
         outcomes, rate = asyncio.run(
             simulate(hub.url, names, secret, lesson, answer, think, args.seed, args.ramp, rss)
