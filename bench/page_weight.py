@@ -52,6 +52,7 @@ from playwright.sync_api import sync_playwright
 from bench.learner_memory import is_kernel
 from bench.login_to_widget import STOCK_USER, ensure_stock_user, memory_mib, stop_server
 from tests.support import (
+    THROTTLE,
     HubProcess,
     LearnerClient,
     fill_login,
@@ -62,12 +63,6 @@ from tests.support import (
 )
 
 LESSON_PATH = "voila/render/mengenal-naikkelas/01-cara-menjawab.ipynb"
-THROTTLE = {
-    "offline": False,
-    "latency": 150,
-    "downloadThroughput": 1_600_000 / 8,
-    "uploadThroughput": 750_000 / 8,
-}
 CPU_SLOWDOWN = 4
 TIMEOUT_MS = 240_000
 STOCK_CELLS = [

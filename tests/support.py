@@ -39,6 +39,16 @@ class Fatal(Exception):
     """Raised by a condition when waiting longer cannot help."""
 
 
+# Issue 11's slow link for Chromium's CDP `Network.emulateNetworkConditions`: 1.6 Mbit/s down,
+# 750 kbit/s up, 150 ms round trip (bytes per second). bench.page_weight adds 4x CPU slowdown.
+THROTTLE = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1_600_000 / 8,
+    "uploadThroughput": 750_000 / 8,
+}
+
+
 def run_async(coroutine):
     """`asyncio.run(coroutine)` in a thread of its own: the browser tests' Playwright keeps an
     event loop in the main thread for the whole session, where asyncio.run refuses to start."""

@@ -7,14 +7,8 @@ Throttled with the Chrome DevTools Protocol as the benchmark does (bench/page_we
 
 from urllib.parse import urlparse
 
-from tests.support import fill_login
+from tests.support import THROTTLE, fill_login
 
-THROTTLE = {
-    "offline": False,
-    "latency": 150,
-    "downloadThroughput": 1_600_000 / 8,
-    "uploadThroughput": 750_000 / 8,
-}
 SLOW = 180_000
 
 
