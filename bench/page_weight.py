@@ -59,6 +59,7 @@ from tests.support import (
     free_port_block,
     launch_chromium,
     processes_of,
+    tap_first_answer,
     wait_for,
 )
 
@@ -183,13 +184,7 @@ def answer_lesson(answer: str, feedback: str):
     """Tap Lanjut when the lesson opens on its first screen, then the answer; wait for feedback."""
 
     def interact(page):
-        choice = page.get_by_role("button", name=answer)
-        lanjut = page.get_by_role("button", name="Lanjut")
-        choice.or_(lanjut).first.wait_for(timeout=TIMEOUT_MS)
-        if not choice.is_visible():
-            lanjut.tap(timeout=TIMEOUT_MS)
-        choice.tap(timeout=TIMEOUT_MS)
-        page.get_by_text(feedback).first.wait_for(timeout=TIMEOUT_MS)
+        tap_first_answer(page, answer, feedback, TIMEOUT_MS)
 
     return interact
 

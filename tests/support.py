@@ -49,6 +49,18 @@ THROTTLE = {
 }
 
 
+def tap_first_answer(page, answer: str, feedback: str, timeout: float) -> None:
+    """On a lesson page that may open on its intro screen: tap Lanjut if the answer is not there
+    yet, tap the answer, and wait for its feedback (ms timeouts, as Playwright's)."""
+    choice = page.get_by_role("button", name=answer)
+    lanjut = page.get_by_role("button", name="Lanjut")
+    choice.or_(lanjut).first.wait_for(timeout=timeout)
+    if not choice.is_visible():
+        lanjut.tap(timeout=timeout)
+    choice.tap(timeout=timeout)
+    page.get_by_text(feedback).first.wait_for(timeout=timeout)
+
+
 def run_async(coroutine):
     """`asyncio.run(coroutine)` in a thread of its own: the browser tests' Playwright keeps an
     event loop in the main thread for the whole session, where asyncio.run refuses to start."""

@@ -7,7 +7,7 @@ Throttled with the Chrome DevTools Protocol as the benchmark does (bench/page_we
 
 from urllib.parse import urlparse
 
-from tests.support import THROTTLE, fill_login
+from tests.support import THROTTLE, fill_login, tap_first_answer
 
 SLOW = 180_000
 
@@ -33,13 +33,7 @@ def throttle(page):
 
 def open_and_answer(page, url, answer, feedback):
     page.goto(url, wait_until="commit", timeout=SLOW)
-    choice = page.get_by_role("button", name=answer)
-    lanjut = page.get_by_role("button", name="Lanjut")
-    choice.or_(lanjut).first.wait_for(timeout=SLOW)
-    if not choice.is_visible():
-        lanjut.tap(timeout=SLOW)
-    choice.tap(timeout=SLOW)
-    page.get_by_text(feedback).first.wait_for(timeout=SLOW)
+    tap_first_answer(page, answer, feedback, SLOW)
 
 
 def test_lesson_works_over_slow_3g_and_repeat_visit_uses_the_cache(hub, phone, new_learner):
