@@ -128,6 +128,7 @@ export class KernelConnection {
     this.retryTimer = null;
     this.closed = false;
     this.connections = 0; // websockets opened so far (1 + reconnections)
+    this.onUnknownComm = () => {}; // a comm message or close for a comm this page has not opened
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") {
@@ -255,13 +256,17 @@ export class KernelConnection {
       }
     } else if (type === "comm_msg") {
       const comm = this.comms.get(content.comm_id);
-      if (comm && comm._onMsg) {
+      if (!comm) {
+        this.onUnknownComm(msg);
+      } else if (comm._onMsg) {
         comm._onMsg(msg);
       }
     } else if (type === "comm_close") {
       const comm = this.comms.get(content.comm_id);
       this.comms.delete(content.comm_id);
-      if (comm && comm._onClose) {
+      if (!comm) {
+        this.onUnknownComm(msg);
+      } else if (comm._onClose) {
         comm._onClose(msg);
       }
     }

@@ -3,8 +3,18 @@
 // imported: its module also bundles ipywidgets 7's base and controls and JupyterLab's rendermime
 // (for the Output widget), which lessons never use and which would make the bundle ~60 % larger.
 // Its display_view and loadClass are copied here, reduced to ipywidgets 8's base and controls.
+//
+// Models are made lazily: the kernel sends the state of every widget of the lesson at once (all
+// its screens, ~220 widgets for the demo lesson), but a phone only builds the models a view on
+// the page needs (the current screen's, ~30), when it first needs them. Building all of them took
+// 1.3 s of a throttled repeat visit (bench/page_weight.py, docs/performance.md).
 import * as base from "@jupyter-widgets/base";
-import { ManagerBase } from "@jupyter-widgets/base-manager";
+import {
+  CONTROL_COMM_PROTOCOL_VERSION,
+  CONTROL_COMM_TARGET,
+  CONTROL_COMM_TIMEOUT,
+  ManagerBase,
+} from "@jupyter-widgets/base-manager";
 import * as controls from "@jupyter-widgets/controls";
 import { MessageLoop } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
@@ -19,6 +29,10 @@ export class LessonManager extends ManagerBase {
     super();
     this.kernel = kernel;
     this._views = new Set();
+    // Widgets the kernel has and this page has not built yet: model id -> {model_name,
+    // model_module, model_module_version, state} (serialized, buffers in place).
+    this._unbuilt = new Map();
+    kernel.onUnknownComm = (msg) => this._unbuiltMessage(msg);
     kernel.registerTarget(this.comm_target_name, (comm, msg) => this.handle_comm_open(comm, msg));
     window.addEventListener("resize", () => {
       this._views.forEach((view) => {
@@ -75,5 +89,101 @@ export class LessonManager extends ManagerBase {
   /** Fetch every widget's state from the kernel (request_states on the control comm). */
   restore() {
     return this._loadFromKernel();
+  }
+
+  get_model(modelId) {
+    if (!this.has_model(modelId) && this._unbuilt.has(modelId)) {
+      this._build(modelId);
+    }
+    return super.get_model(modelId);
+  }
+
+  /** Make the model of an unbuilt widget (registered at once: new_model's first step). */
+  _build(modelId) {
+    const entry = this._unbuilt.get(modelId);
+    this._unbuilt.delete(modelId);
+    const comm = this.kernel.newComm(this.comm_target_name, modelId);
+    const options = {
+      model_name: entry.model_name,
+      model_module: entry.model_module,
+      model_module_version: entry.model_module_version,
+      model_id: modelId,
+      comm,
+    };
+    this.new_model(options, entry.state).catch((error) => console.error(`widget ${modelId}:`, error));
+  }
+
+  /** A kernel message for a widget not built yet: keep its update for when it is; build it
+   * for anything else (a custom message), then deliver. */
+  _unbuiltMessage(msg) {
+    const content = msg.content;
+    const entry = this._unbuilt.get(content.comm_id);
+    if (!entry) {
+      return;
+    }
+    if (msg.header.msg_type === "comm_close") {
+      this._unbuilt.delete(content.comm_id);
+      return;
+    }
+    const data = content.data || {};
+    if (data.method === "update" || data.method === "echo_update") {
+      base.put_buffers(data.state, data.buffer_paths || [], msg.buffers || []);
+      Object.assign(entry.state, data.state);
+      return;
+    }
+    this._build(content.comm_id);
+    this._models[content.comm_id].then(() => this.kernel.receive(msg)).catch(() => {});
+  }
+
+  /** ManagerBase._loadFromKernel (request_states on the control comm, falling back to one
+   * request per widget), keeping the states instead of building every model. Models without a
+   * view (a link between two widgets) are built at once: nothing else would ask for them. */
+  async _loadFromKernel() {
+    let data;
+    let buffers;
+    try {
+      const control = await this._create_comm(CONTROL_COMM_TARGET, base.uuid(), {}, {
+        version: CONTROL_COMM_PROTOCOL_VERSION,
+      });
+      await new Promise((resolve, reject) => {
+        control.on_msg((msg) => {
+          data = msg.content.data;
+          if (data.method !== "update_states") {
+            return;
+          }
+          buffers = (msg.buffers || []).map((b) =>
+            b instanceof DataView ? b : new DataView(b instanceof ArrayBuffer ? b : b.buffer),
+          );
+          resolve(null);
+        });
+        control.on_close(() => reject(new Error("Control comm was closed too early")));
+        control.send({ method: "request_states" }, {});
+        setTimeout(() => reject(new Error("Control comm did not respond in time")), CONTROL_COMM_TIMEOUT);
+      });
+      control.close();
+    } catch (error) {
+      return this._loadFromKernelModels();
+    }
+    const paths = {};
+    data.buffer_paths.forEach(([widgetId, ...path], i) => {
+      (paths[widgetId] = paths[widgetId] || { paths: [], buffers: [] }).paths.push(path);
+      paths[widgetId].buffers.push(buffers[i]);
+    });
+    const viewless = [];
+    for (const [widgetId, entry] of Object.entries(data.states)) {
+      if (paths[widgetId]) {
+        base.put_buffers(entry.state, paths[widgetId].paths, paths[widgetId].buffers);
+      }
+      if (this.has_model(widgetId)) {
+        const model = await this.get_model(widgetId);
+        model.set_state(await model.constructor._deserialize_state(entry.state, this));
+        continue;
+      }
+      this._unbuilt.set(widgetId, entry);
+      if (entry.state._view_name == null) {
+        viewless.push(widgetId);
+      }
+    }
+    await Promise.all(viewless.map((widgetId) => this.get_model(widgetId).catch(console.error)));
   }
 }
