@@ -42,6 +42,18 @@ def _jupyter_server_extension_points():
     return [{"module": "naikkelas.hub.learner"}]
 
 
+async def _start_jupyter_server_extension(serverapp):
+    """Once every extension is loaded and the server runs: lesson pages that can be served
+    again (Voila's render route exists by now), and the spare lesson kernel."""
+    from .kernels import LessonKernelManager
+    from .pages import use_lesson_pages
+
+    if not use_lesson_pages(serverapp.web_app):
+        serverapp.log.warning("NaikKelas: Voila's render route not found; pages not reused")
+    if isinstance(serverapp.kernel_manager, LessonKernelManager):
+        serverapp.kernel_manager.start_spare()
+
+
 def _load_jupyter_server_extension(serverapp):
     web_app = serverapp.web_app
     base_url = web_app.settings["base_url"]

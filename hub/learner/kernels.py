@@ -17,22 +17,43 @@ Configured by the lockdown (`naikkelas.hub.lockdown.learner_server_config`):
   the idle cull (`cull_idle_timeout`, which also ends connected kernels). A page that comes
   back later (a phone that slept, a network that dropped) finds its kernel gone and reloads
   into the same step (`static/keepalive.js`; answers and position are kept by the service).
+- A spare kernel: one lesson kernel starts as soon as the server is up (`start_spare`, called
+  by the learner extension), with the lesson code already imported, so the learner's first
+  lesson does not wait for a kernel to start (~1 s; issue 11). It is handed to the first lesson
+  page, after its request's environment (`SCRIPT_NAME`, from which a lesson builds its links)
+  and working folder are set in it, before Voila runs the lesson's cells. Only one, once: a
+  learner never has more kernels than a page has asked for, plus this one until the first
+  lesson opens. It is left to the idle cull (`cull_idle_timeout`), not the disconnected one.
+- A lesson page served again: when a learner opens a lesson again (a closed tab, the back
+  button, the course home's link) while the kernel of their last visit still runs, with no page
+  connected, that kernel is reused and the page Voila rendered for it is sent again: the widgets
+  are as the learner left them, and nothing is started or run (`page_to_serve_again`, used by
+  `naikkelas.hub.learner.pages`). A kernel is reused only if it was the only one of its lesson
+  since it started (otherwise another kernel may hold newer answers), a page connected to it
+  after it was last served, it is idle, and the lesson file has not changed since.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import timedelta
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import ensure_async
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 LESSON_KERNEL = "python3"
+
+# What the spare kernel imports before any lesson asks for it: what every lesson imports.
+SPARE_WARM_UP = "import ipywidgets\nimport naikkelas.widgets\n"
+QUIET_RUN_TIMEOUT = 60
 
 # A Unix socket path holds at most 107 bytes; a kernel's is
 # <connection dir>/kernel-<36-character id>-ipc-<n>.
@@ -79,8 +100,30 @@ def private_kernel_dir(home: str) -> str:
     return folder
 
 
+@dataclass
+class LessonPage:
+    """A lesson page as Voila rendered it for one kernel, to be served again with it."""
+
+    notebook: str  # the lesson's API path
+    html: str
+    mtime: float  # the lesson file's, when it was rendered
+    connected: bool = False  # a page has connected to the kernel since this was last served
+
+
 class LessonKernelManager(AsyncMappingKernelManager):
     """The kernel manager of a learner's server (see the module's docstring)."""
+
+    spare_kernel = Bool(
+        True,
+        help="""Start one lesson kernel when the server starts, for the first lesson the
+        learner opens.""",
+    ).tag(config=True)
+
+    serve_pages_again = Bool(
+        True,
+        help="""Reuse the kernel of a learner's last visit to a lesson (and its rendered page)
+        when they open it again, if that is safe (see the module's docstring).""",
+    ).tag(config=True)
 
     cull_disconnected_timeout = Integer(
         120,
@@ -95,13 +138,122 @@ class LessonKernelManager(AsyncMappingKernelManager):
         # Instead of the server's runtime folder (~/.local/share/jupyter/runtime), which makes
         # socket paths too long for long usernames.
         self.connection_dir = private_kernel_dir(os.path.expanduser("~"))
+        self._spare: asyncio.Future | None = None  # the spare kernel's id, once started
+        self._spare_id: str | None = None  # set while the started spare waits for a lesson
+        self._spare_env: dict[str, str] = {}
+        self._spare_asked = False
+        self._notebooks: dict[str, str] = {}  # kernel id -> the lesson it was started for
+        self._pages: dict[str, LessonPage] = {}  # kernel id -> its page, to serve again
 
+    # -- the spare kernel --------------------------------------------------------------------
+    def start_spare(self) -> None:
+        """Start the spare kernel in the background (once per server)."""
+        if not self.spare_kernel or self._spare_asked:
+            return
+        self._spare_asked = True
+        self._spare = asyncio.ensure_future(self._start_spare())
+
+    async def _start_spare(self) -> str:
+        self._spare_env = dict(os.environ)
+        kernel_id = await super().start_kernel(kernel_name=LESSON_KERNEL, env=dict(self._spare_env))
+        self._spare_id = kernel_id
+        await self.run_quietly(kernel_id, SPARE_WARM_UP)
+        self.log.info("Spare lesson kernel %s ready", kernel_id)
+        return kernel_id
+
+    async def start_kernel(self, *, kernel_id=None, path=None, **kwargs) -> str:
+        spare, self._spare = self._spare, None
+        usable = kernel_id is None and kwargs.get("kernel_name") in (None, LESSON_KERNEL)
+        if spare is not None and usable:
+            try:
+                spare_id = await spare
+                self._spare_id = None
+                if spare_id in self and await self.get_kernel(spare_id).is_alive():
+                    await self._hand_over(spare_id, path, kwargs.get("env") or {})
+                    return spare_id
+            except Exception as e:  # noqa: BLE001 - a kernel is started the usual way instead
+                self.log.warning("Spare lesson kernel not used: %s", e)
+            self._spare_id = None
+        elif spare is not None:
+            self._spare = spare
+        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    async def _hand_over(self, kernel_id: str, path, env: dict) -> None:
+        """Give the spare kernel the environment and working folder `start_kernel` would have
+        started it with (values as data: json, never code)."""
+        changes = {k: v for k, v in env.items() if self._spare_env.get(k) != v}
+        code = "import json as _j, os as _o\n"
+        code += f"_o.environ.update(_j.loads({json.dumps(changes)!r}))\n"
+        if path is not None:
+            code += f"_o.chdir({self.cwd_for_path(path, env=env)!r})\n"
+        await self.run_quietly(kernel_id, code + "del _j, _o\n")
+        self.log.info("Spare lesson kernel %s handed to a lesson page", kernel_id)
+
+    async def run_quietly(self, kernel_id: str, code: str) -> None:
+        """Run `code` in a kernel from the server (no page sees it); raise if it fails."""
+        client = self.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=QUIET_RUN_TIMEOUT)
+            msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+            while True:
+                reply = await client.get_shell_msg(timeout=QUIET_RUN_TIMEOUT)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{reply['content'].get('ename')} in the spare kernel")
+        finally:
+            client.stop_channels()
+
+    # -- pages served again ------------------------------------------------------------------
+    def remember_page(self, kernel_id: str, notebook: str, html: str, mtime: float) -> None:
+        """Voila rendered `notebook` on `kernel_id`: keep the page, if it may be served again."""
+        others = [k for k, n in self._notebooks.items() if n == notebook and k in self]
+        self._notebooks[kernel_id] = notebook
+        for other in others:
+            self._pages.pop(other, None)
+        if self.serve_pages_again and not others:
+            self._pages[kernel_id] = LessonPage(notebook, html, mtime)
+
+    def page_to_serve_again(self, notebook: str, mtime: float) -> tuple[str, str] | None:
+        """(kernel id, page) of the learner's last visit to `notebook` if it may be reused now;
+        it is then taken (a second request gets a kernel of its own)."""
+        for kernel_id, page in self._pages.items():
+            if page.notebook != notebook:
+                continue
+            if (
+                kernel_id in self
+                and page.connected
+                and not self._kernel_connections.get(kernel_id, 0)
+                and page.mtime == mtime
+                and getattr(self.get_kernel(kernel_id), "execution_state", None) == "idle"
+            ):
+                page.connected = False
+                self.log.info("Lesson %s served again on its kernel %s", notebook, kernel_id)
+                return kernel_id, page.html
+            return None
+        return None
+
+    def notify_connect(self, kernel_id):
+        super().notify_connect(kernel_id)
+        if kernel_id in self._pages:
+            self._pages[kernel_id].connected = True
+
+    def remove_kernel(self, kernel_id):
+        if kernel_id == self._spare_id:
+            self._spare_id = None
+        self._pages.pop(kernel_id, None)
+        self._notebooks.pop(kernel_id, None)
+        return super().remove_kernel(kernel_id)
+
+    # -- culling -----------------------------------------------------------------------------
     def disconnected_too_long(self, kernel_id: str) -> bool:
         """Whether no page has been connected, and the kernel silent, for the limit. The
         disconnection is timed from the first check that saw no connection (a page that went
-        quiet for long and then lost its network for a moment keeps its kernel)."""
+        quiet for long and then lost its network for a moment keeps its kernel). The spare
+        kernel never had a page."""
         kernel = self._kernels.get(kernel_id)
-        if kernel is None or self.cull_disconnected_timeout <= 0:
+        if kernel is None or self.cull_disconnected_timeout <= 0 or kernel_id == self._spare_id:
             return False
         now = utcnow()
         if self._kernel_connections.get(kernel_id, 0):
