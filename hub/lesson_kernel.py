@@ -6,7 +6,9 @@ kernel, with:
 - no debugger: debugpy is left out (ipykernel treats it as optional), ~8 MiB per kernel; the
   lockdown drops `debug_request` anyway (`lockdown.ALLOWED_KERNEL_MESSAGES`);
 - no input history (`HistoryManager.enabled = False`, set by the kernel spec): the lesson cells
-  Voila runs need none, and no SQLite history file and thread per kernel.
+  Voila runs need none, and no SQLite history file and thread per kernel;
+- lean widget state: a page connecting gets only the values its model classes do not already
+  have as defaults (`naikkelas.widgets.lean_state`; ~3x less for the demo lesson).
 
 This module must stay light: it runs before the kernel, in every kernel process.
 """
@@ -24,7 +26,14 @@ def main() -> None:
         sys.modules.setdefault(name, None)
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    from naikkelas.widgets import lean_state
+
+    # ipykernel's launch_new_instance, with lean widget state installed in between: ipywidgets
+    # registers its comm targets when it is first imported, and only if IPython already runs.
+    app = kernelapp.IPKernelApp.instance()
+    app.initialize()
+    lean_state.install()
+    app.start()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ import * as controls from "@jupyter-widgets/controls";
 import { MessageLoop } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
+// Models without a view: nothing displayed asks for them, so they are built at once.
+const VIEWLESS = new Set(["LinkModel", "DirectionalLinkModel"]);
+
 const MODULES = {
   "@jupyter-widgets/base": base,
   "@jupyter-widgets/controls": controls,
@@ -180,7 +183,7 @@ export class LessonManager extends ManagerBase {
         continue;
       }
       this._unbuilt.set(widgetId, entry);
-      if (entry.state._view_name == null) {
+      if (VIEWLESS.has(entry.model_name)) {
         viewless.push(widgetId);
       }
     }

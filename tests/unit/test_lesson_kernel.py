@@ -67,7 +67,7 @@ def test_kernel_sockets_go_to_a_private_folder_short_enough_for_a_socket_path(tm
     os.rmdir(elsewhere)
 
 
-def test_the_lesson_kernel_runs_without_debugger_or_history(tmp_path):
+def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_state(tmp_path):
     async def run() -> str:
         km = AsyncKernelManager(
             kernel_name=LESSON_KERNEL,
@@ -81,8 +81,10 @@ def test_the_lesson_kernel_runs_without_debugger_or_history(tmp_path):
         try:
             await client.wait_for_ready(timeout=60)
             code = (
-                "import sys; print(sys.modules.get('debugpy', 'absent'),"
-                " get_ipython().history_manager.enabled)"
+                "import sys, comm, ipywidgets; print(sys.modules.get('debugpy', 'absent'),"
+                " get_ipython().history_manager.enabled,"
+                " ipywidgets.Widget._handle_control_comm_msg.__func__.lean,"
+                " *sorted(comm.get_comm_manager().targets))"
             )
             out = []
             await client.execute_interactive(
@@ -95,7 +97,14 @@ def test_the_lesson_kernel_runs_without_debugger_or_history(tmp_path):
             client.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    assert run_async(run()).split() == ["None", "False"]
+    # ipywidgets' comm targets are there: a page can ask for the widgets' (lean) state.
+    assert run_async(run()).split() == [
+        "None",
+        "False",
+        "True",
+        "jupyter.widget",
+        "jupyter.widget.control",
+    ]
 
 
 @pytest.mark.parametrize("learner", [True, False])
