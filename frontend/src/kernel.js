@@ -148,6 +148,9 @@ export class KernelConnection {
     if (this.closed) {
       return this.opened;
     }
+    if (this.adoptEarly()) {
+      return this.opened;
+    }
     const url = `${this.url}?session_id=${encodeURIComponent(this.sessionId)}`;
     const socket = new WebSocket(url);
     this.connections += 1;
@@ -169,6 +172,66 @@ export class KernelConnection {
       this.scheduleReconnect();
     };
     return this.opened;
+  }
+
+  /**
+   * Take over the websocket the page's inline script opened while this script was still
+   * loading (window.nkEarlyKernel, set by the naikkelas-light template), with the messages it
+   * received meanwhile; they are held until `release()`, so that whoever waits for the reply to
+   * the script's early `request_states` can register its comm first. False if there is none,
+   * or it has closed already (then a socket of our own is opened).
+   */
+  adoptEarly() {
+    const early = window.nkEarlyKernel;
+    window.nkEarlyKernel = null;
+    if (!early || !early.socket || early.socket.readyState > WebSocket.OPEN) {
+      return false;
+    }
+    const socket = early.socket;
+    this.early = early;
+    this.holding = true;
+    this.sessionId = early.session;
+    this.connections += 1;
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (this.holding) {
+        early.frames.push(event.data);
+      } else {
+        this.receive(deserialize(event.data));
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) {
+        return;
+      }
+      this.socket = null;
+      this.release();
+      this.scheduleReconnect();
+    };
+    const opened = () => {
+      this.retryDelay = 250;
+      const waiting = this.queue;
+      this.queue = [];
+      waiting.forEach((frame) => socket.send(frame));
+      this._resolveOpened();
+    };
+    if (socket.readyState === WebSocket.OPEN) {
+      opened();
+    } else {
+      socket.addEventListener("open", opened);
+    }
+    return true;
+  }
+
+  /** Deliver the messages held since the early websocket was adopted, and what follows. */
+  release() {
+    if (!this.holding) {
+      return;
+    }
+    this.holding = false;
+    const frames = this.early.frames;
+    this.early.frames = [];
+    frames.forEach((frame) => this.receive(deserialize(frame)));
   }
 
   scheduleReconnect() {

@@ -145,9 +145,14 @@ export class LessonManager extends ManagerBase {
     let data;
     let buffers;
     try {
-      const control = await this._create_comm(CONTROL_COMM_TARGET, base.uuid(), {}, {
-        version: CONTROL_COMM_PROTOCOL_VERSION,
-      });
+      // The page's inline script may have asked already, on the websocket it opened early
+      // (kernel.js adopts it): wait for that reply on its control comm instead of asking again.
+      const early = this.kernel.holding ? this.kernel.early : null;
+      const control = early
+        ? this.kernel.newComm(CONTROL_COMM_TARGET, early.control)
+        : await this._create_comm(CONTROL_COMM_TARGET, base.uuid(), {}, {
+            version: CONTROL_COMM_PROTOCOL_VERSION,
+          });
       await new Promise((resolve, reject) => {
         control.on_msg((msg) => {
           data = msg.content.data;
@@ -160,11 +165,16 @@ export class LessonManager extends ManagerBase {
           resolve(null);
         });
         control.on_close(() => reject(new Error("Control comm was closed too early")));
-        control.send({ method: "request_states" }, {});
+        if (early) {
+          this.kernel.release();
+        } else {
+          control.send({ method: "request_states" }, {});
+        }
         setTimeout(() => reject(new Error("Control comm did not respond in time")), CONTROL_COMM_TIMEOUT);
       });
       control.close();
     } catch (error) {
+      this.kernel.release();
       return this._loadFromKernelModels();
     }
     const paths = {};

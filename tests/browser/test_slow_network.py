@@ -32,8 +32,19 @@ def throttle(page):
 
 
 def open_and_answer(page, url, answer, feedback):
+    sockets = []
+
+    def opened(websocket):
+        sockets.append(websocket)
+
+    page.on("websocket", opened)
     page.goto(url, wait_until="commit", timeout=SLOW)
     tap_first_answer(page, answer, feedback, SLOW)
+    page.remove_listener("websocket", opened)
+    # The page's inline script opens the kernel's websocket and asks for the widgets' state
+    # while the lesson's script loads; the script takes that socket over instead of opening
+    # another one (frontend/src/kernel.js).
+    assert len(sockets) == 1, [ws.url for ws in sockets]
 
 
 def test_lesson_works_over_slow_3g_and_repeat_visit_uses_the_cache(hub, phone, new_learner):
