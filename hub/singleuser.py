@@ -28,7 +28,16 @@ LEARNER_LEFT_OUT = ("cryptography",)
 # role and scope names) imports alembic, the hub database's migration tool, which only the hub
 # itself runs: ~9 MiB. Trainers' servers keep it (their JupyterLab extensions may use it).
 # Anything that does reach for it gets a RuntimeError naming this module.
-LEARNER_PLACEHOLDERS = ("alembic", "alembic.command", "alembic.config", "alembic.script")
+# - requests (68 modules, ~2 MiB): imported at module level by jupyterlab_server's listings
+#   handler (which Voila's imports pull in) and used only inside its fetch of extension
+#   allow/block lists from URLs, which a learner's server never configures.
+LEARNER_PLACEHOLDERS = (
+    "alembic",
+    "alembic.command",
+    "alembic.config",
+    "alembic.script",
+    "requests",
+)
 LEARNER_ROLE = "peserta"  # naikkelas.hub.accounts.Role.LEARNER, set by the authenticator
 
 

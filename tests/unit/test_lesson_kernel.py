@@ -124,3 +124,27 @@ def test_the_single_user_command_leaves_out_only_what_servers_never_use(learner)
     assert result.returncode == 0, result.stderr[-2000:]
     # Trainers' servers keep the real alembic and cryptography; learners' do without.
     assert result.stdout.split() == [str(not learner)] * 2
+
+
+def test_a_learners_server_still_imports_voila_and_jupyterlab_server_without_requests():
+    # requests is a placeholder in learners' servers: the listings handler that imports it
+    # still loads (Voila needs jupyterlab_server), and any real use says what is missing.
+    code = (
+        "import sys\n"
+        "from naikkelas.hub.singleuser import leave_out\n"
+        "leave_out(learner=True)\n"
+        "import jupyterhub.singleuser, jupyter_server.serverapp, voila.app\n"
+        "from jupyterlab_server import listings_handler\n"
+        "import requests\n"
+        "assert not hasattr(requests, '__file__')\n"
+        "assert 'requests.sessions' not in sys.modules\n"
+        "try:\n"
+        "    listings_handler.requests.request('GET', 'http://127.0.0.1:9/')\n"
+        "except RuntimeError as e:\n"
+        "    print(e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "requests.request is not loaded in a learner's server" in result.stdout
