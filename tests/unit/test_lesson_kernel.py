@@ -107,32 +107,33 @@ def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_sta
     ]
 
 
+def server_python(learner: bool, code: str) -> str:
+    """Run `code` in a fresh interpreter after the single-user command's `leave_out`; its
+    standard output (the test fails if the code does)."""
+    prelude = f"import sys\nfrom naikkelas.hub.singleuser import leave_out\nleave_out({learner=})\n"
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
 @pytest.mark.parametrize("learner", [True, False])
 def test_the_single_user_command_leaves_out_only_what_servers_never_use(learner):
     code = (
-        "import sys\n"
-        "from naikkelas.hub.singleuser import leave_out\n"
-        f"leave_out(learner={learner})\n"
         "import jupyterhub.singleuser, jsonschema\n"
         "assert 'rfc3987_syntax' not in {m for m, v in sys.modules.items() if v is not None}\n"
         "import alembic.command\n"
         "print(hasattr(alembic.command, '__file__'), sys.modules.get('cryptography') is not None)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
     # Trainers' servers keep the real alembic and cryptography; learners' do without.
-    assert result.stdout.split() == [str(not learner)] * 2
+    assert server_python(learner, code).split() == [str(not learner)] * 2
 
 
 def test_a_learners_server_still_imports_voila_and_jupyterlab_server_without_requests():
     # requests is a placeholder in learners' servers: the listings handler that imports it
     # still loads (Voila needs jupyterlab_server), and any real use says what is missing.
     code = (
-        "import sys\n"
-        "from naikkelas.hub.singleuser import leave_out\n"
-        "leave_out(learner=True)\n"
         "import jupyterhub.singleuser, jupyter_server.serverapp, voila.app\n"
         "from jupyterlab_server import listings_handler\n"
         "import requests\n"
@@ -143,8 +144,5 @@ def test_a_learners_server_still_imports_voila_and_jupyterlab_server_without_req
         "except RuntimeError as e:\n"
         "    print(e)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "requests.request is not loaded in a learner's server" in result.stdout
+    output = server_python(True, code)
+    assert "requests.request is not loaded in a learner's server" in output
