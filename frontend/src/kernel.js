@@ -156,22 +156,29 @@ export class KernelConnection {
     this.connections += 1;
     socket.binaryType = "arraybuffer";
     this.socket = socket;
-    socket.onopen = () => {
-      this.retryDelay = 250;
-      const waiting = this.queue;
-      this.queue = [];
-      waiting.forEach((frame) => socket.send(frame));
-      this._resolveOpened();
-    };
+    socket.onopen = () => this._opened(socket);
     socket.onmessage = (event) => this.receive(deserialize(event.data));
-    socket.onclose = () => {
-      if (this.socket !== socket) {
-        return;
-      }
-      this.socket = null;
-      this.scheduleReconnect();
-    };
+    socket.onclose = () => this._lost(socket);
     return this.opened;
+  }
+
+  /** The socket is open: send what waited meanwhile. */
+  _opened(socket) {
+    this.retryDelay = 250;
+    const waiting = this.queue;
+    this.queue = [];
+    waiting.forEach((frame) => socket.send(frame));
+    this._resolveOpened();
+  }
+
+  /** The socket closed: deliver anything still held, and open another one later. */
+  _lost(socket) {
+    if (this.socket !== socket) {
+      return;
+    }
+    this.socket = null;
+    this.release();
+    this.scheduleReconnect();
   }
 
   /**
@@ -200,25 +207,11 @@ export class KernelConnection {
         this.receive(deserialize(event.data));
       }
     };
-    socket.onclose = () => {
-      if (this.socket !== socket) {
-        return;
-      }
-      this.socket = null;
-      this.release();
-      this.scheduleReconnect();
-    };
-    const opened = () => {
-      this.retryDelay = 250;
-      const waiting = this.queue;
-      this.queue = [];
-      waiting.forEach((frame) => socket.send(frame));
-      this._resolveOpened();
-    };
+    socket.onclose = () => this._lost(socket);
     if (socket.readyState === WebSocket.OPEN) {
-      opened();
+      this._opened(socket);
     } else {
-      socket.addEventListener("open", opened);
+      socket.addEventListener("open", () => this._opened(socket));
     }
     return true;
   }

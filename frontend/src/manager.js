@@ -6,8 +6,8 @@
 //
 // Models are made lazily: the kernel sends the state of every widget of the lesson at once (all
 // its screens, ~220 widgets for the demo lesson), but a phone only builds the models a view on
-// the page needs (the current screen's, ~30), when it first needs them. Building all of them took
-// 1.3 s of a throttled repeat visit (bench/page_weight.py, docs/performance.md).
+// the page needs (the current screen's, ~30), when it first needs them: less work and memory on
+// a cheap phone (docs/performance.md, "Models built when needed").
 import * as base from "@jupyter-widgets/base";
 import {
   CONTROL_COMM_PROTOCOL_VERSION,

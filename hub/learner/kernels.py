@@ -167,13 +167,13 @@ class LessonKernelManager(AsyncMappingKernelManager):
         if spare is not None and usable:
             try:
                 spare_id = await spare
-                self._spare_id = None
                 if spare_id in self and await self.get_kernel(spare_id).is_alive():
                     await self._hand_over(spare_id, path, kwargs.get("env") or {})
                     return spare_id
             except Exception as e:  # noqa: BLE001 - a kernel is started the usual way instead
                 self.log.warning("Spare lesson kernel not used: %s", e)
-            self._spare_id = None
+            finally:
+                self._spare_id = None  # handed over, dead or failed: no longer the spare
         elif spare is not None:
             self._spare = spare
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
