@@ -5,6 +5,10 @@ A learner's server starts every lesson kernel with `python -m naikkelas.hub.less
 kernel, with:
 - no debugger: debugpy is left out (ipykernel treats it as optional), ~8 MiB per kernel; the
   lockdown drops `debug_request` anyway (`lockdown.ALLOWED_KERNEL_MESSAGES`);
+- no OpenSSL: a kernel opens no network connection, so `ssl` (which asyncio imports only if it
+  can) is left out, and so is `_hashlib`, OpenSSL's hashes: `hashlib` and `hmac` fall back to
+  Python's own SHA-2 and MD5 (message signing, the lessons' practice signatures), ~5 MiB;
+- no `curses`: tornado colours log lines with it only on a terminal, ~0.5 MiB;
 - no input history (`HistoryManager.enabled = False`, set by the kernel spec): the lesson cells
   Voila runs need none, and no SQLite history file and thread per kernel;
 - lean widget state: a page connecting gets only the values its model classes do not already
@@ -18,7 +22,7 @@ from __future__ import annotations
 import sys
 
 # Modules the kernel process never imports (see above).
-LEFT_OUT = ("debugpy",)
+LEFT_OUT = ("debugpy", "ssl", "_hashlib", "curses")
 
 
 def main() -> None:

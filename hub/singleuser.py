@@ -22,7 +22,12 @@ LEFT_OUT = ("rfc3987_syntax",)
 # Only in learners' servers, optional in the same way:
 # - cryptography: `jupyterhub.crypto` encrypts the hub's auth state with it, and treats it as
 #   optional; nothing else a learner's server loads uses it. ~8 MiB.
-LEARNER_LEFT_OUT = ("cryptography",)
+# - charset_normalizer: BeautifulSoup's guess at the encoding of bytes it is given (nbconvert's
+#   markdown filters, which Voila uses, give it text); bs4 tries it, chardet and cchardet in turn
+#   and does without. ~2.5 MiB.
+# - curses: tornado colours its log lines with it when they go to a terminal; a learner's server
+#   logs to the hub's log file. ~0.5 MiB.
+LEARNER_LEFT_OUT = ("cryptography", "charset_normalizer", "curses")
 
 # Also only in learners' servers: `jupyterhub.orm` (imported by the single-user server for its
 # role and scope names) imports alembic, the hub database's migration tool, which only the hub
@@ -31,7 +36,14 @@ LEARNER_LEFT_OUT = ("cryptography",)
 # - requests (68 modules, ~2 MiB): imported at module level by jupyterlab_server's listings
 #   handler (which Voila's imports pull in) and used only inside its fetch of extension
 #   allow/block lists from URLs, which a learner's server never configures.
+# - jupyterhub.orm (SQLAlchemy's ORM and the hub's tables, ~8 MiB with what comes with it):
+#   imported by `jupyterhub.scopes`, `roles` and `metrics`, which use it only inside functions
+#   the hub runs with its database (a single-user server calls `_intersect_expanded_scopes`
+#   without one); `jupyterhub.log` also imports the hub's page handlers (and with them the
+#   spawner, user and server models) for one `isinstance` check against the hub's health check
+#   handler, which a single-user server never serves: see `HUB_PAGES` below.
 LEARNER_PLACEHOLDERS = (
+    "jupyterhub.orm",
     "alembic",
     "alembic.command",
     "alembic.config",
@@ -65,6 +77,18 @@ class _Placeholder(types.ModuleType):
         return _Unavailable(f"{self.__name__}.{name}")
 
 
+class _HubHealthCheckHandler:
+    """Stands in for `jupyterhub.handlers.pages.HealthCheckHandler`: no handler of a single-user
+    server is one, as none is the hub's."""
+
+
+def _hub_pages() -> types.ModuleType:
+    """`jupyterhub.handlers.pages` as `jupyterhub.log` needs it in a learner's server."""
+    pages = _Placeholder("jupyterhub.handlers.pages")
+    pages.HealthCheckHandler = _HubHealthCheckHandler
+    return pages
+
+
 def leave_out(learner: bool) -> None:
     """Keep the modules above out of this process (before anything imports them)."""
     for name in LEFT_OUT:
@@ -74,6 +98,7 @@ def leave_out(learner: bool) -> None:
             sys.modules.setdefault(name, None)
         for name in LEARNER_PLACEHOLDERS:
             sys.modules.setdefault(name, _Placeholder(name))
+        sys.modules.setdefault("jupyterhub.handlers.pages", _hub_pages())
 
 
 def main() -> None:

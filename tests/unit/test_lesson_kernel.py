@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import shutil
 import stat
@@ -81,7 +83,9 @@ def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_sta
         try:
             await client.wait_for_ready(timeout=60)
             code = (
-                "import sys, comm, ipywidgets; print(sys.modules.get('debugpy', 'absent'),"
+                "import sys, comm, ipywidgets, hashlib, hmac\n"
+                "print(*(sys.modules.get(m, 'absent') for m in ('debugpy', 'ssl', '_hashlib')),"
+                " hmac.new(b'k', b'm', hashlib.sha256).hexdigest()[:8],"
                 " get_ipython().history_manager.enabled,"
                 " ipywidgets.Widget._handle_control_comm_msg.__func__.lean,"
                 " *sorted(comm.get_comm_manager().targets))"
@@ -98,8 +102,12 @@ def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_sta
             await km.shutdown_kernel(now=True)
 
     # ipywidgets' comm targets are there: a page can ask for the widgets' (lean) state.
+    # No debugger and no OpenSSL in the kernel; Python's own SHA-256 signs what it must.
     assert run_async(run()).split() == [
         "None",
+        "None",
+        "None",
+        hmac.new(b"k", b"m", hashlib.sha256).hexdigest()[:8],  # OpenSSL's, in this process
         "False",
         "True",
         "jupyter.widget",
@@ -121,13 +129,45 @@ def server_python(learner: bool, code: str) -> str:
 @pytest.mark.parametrize("learner", [True, False])
 def test_the_single_user_command_leaves_out_only_what_servers_never_use(learner):
     code = (
-        "import jupyterhub.singleuser, jsonschema\n"
+        "import jupyterhub.singleuser, jsonschema, tornado.log\n"
+        "import nbconvert.filters.markdown_mistune\n"
         "assert 'rfc3987_syntax' not in {m for m, v in sys.modules.items() if v is not None}\n"
         "import alembic.command\n"
-        "print(hasattr(alembic.command, '__file__'), sys.modules.get('cryptography') is not None)\n"
+        "from jupyterhub import orm\n"
+        "print(hasattr(alembic.command, '__file__'), hasattr(orm, '__file__'),\n"
+        "      *(sys.modules.get(m) is not None for m in ('cryptography', 'sqlalchemy.orm',\n"
+        "        'jupyterhub.user', 'charset_normalizer', 'curses')))\n"
     )
-    # Trainers' servers keep the real alembic and cryptography; learners' do without.
-    assert server_python(learner, code).split() == [str(not learner)] * 2
+    # Trainers' servers keep the real modules; learners' do without.
+    assert server_python(learner, code).split() == [str(not learner)] * 7
+
+
+def test_a_learners_server_logs_and_checks_scopes_without_the_hubs_database_models():
+    # What a single-user server does with the modules that import `jupyterhub.orm`: log each
+    # request (`jupyterhub.log`, which asks whether the handler is the hub's health check) and
+    # intersect its token's scopes with what a page needs (no database given).
+    code = (
+        "import jupyterhub.singleuser\n"
+        "from unittest import mock\n"
+        "from jupyterhub import log, orm, scopes\n"
+        "from tornado.httputil import HTTPServerRequest\n"
+        "from tornado.web import Application, RequestHandler\n"
+        "request = HTTPServerRequest('GET', '/user/a/lab', connection=mock.Mock())\n"
+        "with mock.patch.object(log, 'access_log') as access:\n"
+        "    log.log_request(RequestHandler(Application(), request))\n"
+        "print(*access.log.call_args.args)\n"
+        "print(sorted(scopes._intersect_expanded_scopes({'read:users!user=a', 'access:servers'},\n"
+        "                                               {'read:users!user=a'})))\n"
+        "try:\n"
+        "    orm.User.name\n"
+        "except RuntimeError as e:\n"
+        "    print(e)\n"
+    )
+    output = server_python(True, code)
+    logged, intersection = output.splitlines()[:2]
+    assert logged.startswith("20 200 GET /user/a/lab (@")  # logging.INFO: not the health check
+    assert intersection == "['read:users!user=a']"
+    assert "jupyterhub.orm.User is not loaded in a learner's server" in output
 
 
 def test_a_learners_server_still_imports_voila_and_jupyterlab_server_without_requests():
