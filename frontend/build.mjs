@@ -1,9 +1,12 @@
 // Build the light lesson page's script and style (run by `make install`; see docs/performance.md):
 //   node build.mjs OUTDIR
-// writes OUTDIR/lesson-app.js and OUTDIR/lesson-app.css.
+// writes OUTDIR/lesson-app.js and OUTDIR/lesson-app.css, and a gzip copy of each (.gz) that
+// the learner's server sends as it is instead of compressing the bundle on every first visit.
 import { build } from "esbuild";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { constants, gzipSync } from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outdir = process.argv[2];
@@ -28,3 +31,8 @@ await build({
   loader: { ".svg": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".eot": "dataurl" },
   define: { "process.env.NODE_ENV": '"production"' },
 });
+
+for (const name of ["lesson-app.js", "lesson-app.css"]) {
+  const file = path.join(outdir, name);
+  writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: constants.Z_BEST_COMPRESSION }));
+}

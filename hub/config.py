@@ -46,6 +46,12 @@ def hub_basics(c: Config, settings: Settings) -> None:
     # instead of a "server not running" page with a button.
     c.JupyterHub.implicit_spawn_seconds = 0.5
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
+    # traitlets leaves an application's logger at DEBUG and filters at its handler, so every
+    # debug line JupyterHub (and tornado, which follows its level) does not print still builds
+    # a log record: a few per request and per proxy check. The logger filters instead.
+    c.JupyterHub.logging_config = {
+        "loggers": {"JupyterHub": {"level": c.JupyterHub.get("log_level", "INFO")}}
+    }
     # Operators see learners' work through NaikKelas's pages, never inside a learner's server.
     c.JupyterHub.admin_access = False
     if settings.public_url:

@@ -36,6 +36,9 @@ def main() -> None:
     # registers its comm targets when it is first imported, and only if IPython already runs.
     app = kernelapp.IPKernelApp.instance()
     app.initialize()
+    # traitlets leaves the kernel's logger at DEBUG and filters at its handler (WARNING): each
+    # message's debug lines would still build records nobody prints.
+    app.log.setLevel(app.log_level)
     lean_state.install()
     app.start()
 

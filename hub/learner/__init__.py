@@ -55,6 +55,10 @@ async def _start_jupyter_server_extension(serverapp):
 
 
 def _load_jupyter_server_extension(serverapp):
+    # traitlets leaves the server's logger at DEBUG and filters at its handler (INFO), so each
+    # debug line of jupyter_server, Voila and nbclient (several per kernel message, hundreds
+    # per lesson page) still builds a record nobody prints. The logger filters instead.
+    serverapp.log.setLevel(serverapp.log_level)
     web_app = serverapp.web_app
     base_url = web_app.settings["base_url"]
     version = assets.asset_version()

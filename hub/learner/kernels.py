@@ -186,15 +186,23 @@ class LessonKernelManager(AsyncMappingKernelManager):
         code += f"_o.environ.update(_j.loads({json.dumps(changes)!r}))\n"
         if path is not None:
             code += f"_o.chdir({self.cwd_for_path(path, env=env)!r})\n"
-        await self.run_quietly(kernel_id, code + "del _j, _o\n")
+        # The spare answered its warm-up already: no need to wait until it is ready (which
+        # costs jupyter_client's 0.2 s IOPub flush, on the way to the learner's first lesson).
+        await self.run_quietly(kernel_id, code + "del _j, _o\n", ready=True)
         self.log.info("Spare lesson kernel %s handed to a lesson page", kernel_id)
 
-    async def run_quietly(self, kernel_id: str, code: str) -> None:
-        """Run `code` in a kernel from the server (no page sees it); raise if it fails."""
+    async def run_quietly(self, kernel_id: str, code: str, ready: bool = False) -> None:
+        """Run `code` in a kernel from the server (no page sees it); raise if it fails. Unless
+        the kernel is known to be `ready`, wait until it answers first. Only the shell channel
+        is used once it is: the reply says whether it ran."""
         client = self.get_kernel(kernel_id).client()
-        client.start_channels()
+        if ready:
+            client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        else:
+            client.start_channels()
         try:
-            await client.wait_for_ready(timeout=QUIET_RUN_TIMEOUT)
+            if not ready:
+                await client.wait_for_ready(timeout=QUIET_RUN_TIMEOUT)
             msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
             while True:
                 reply = await client.get_shell_msg(timeout=QUIET_RUN_TIMEOUT)

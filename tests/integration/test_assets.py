@@ -1,6 +1,7 @@
 """A lesson page's assets on a metered phone: compressed, and cached for a year at versioned URLs
 (issue 11). Through the real proxy, as a logged-in learner."""
 
+import gzip
 import json
 import re
 
@@ -110,3 +111,23 @@ def test_other_versions_and_other_extensions_are_not_served(hub, lesson):
     for path in refused:
         r = get(client, f"{prefix}/{path}")
         assert r.status_code in (403, 404) and "root:" not in r.text, path
+
+
+def test_the_lesson_bundle_is_sent_as_built_gzip_or_plain_to_a_browser_without_gzip(hub, lesson):
+    """lesson-app.js goes out as the gzip copy built beside it (not compressed per request), and
+    a client that does not accept gzip gets the same script uncompressed."""
+    from naikkelas.hub.learner.assets import LESSON_APP
+
+    client, page, _ = lesson
+    link = re.search(r'(?:href|src)="([^"]*/naikkelas/v/[^"]+/lesson-app\.js)"', page.text)
+    url = hub.url + link.group(1)
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=30)
+    wire = gzipped.raw.read(decode_content=False)
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert gzipped.headers["Content-Type"].startswith(("application/javascript", "text/javascript"))
+    assert "Accept-Encoding" in gzipped.headers["Vary"]
+    assert wire == LESSON_APP.with_name("lesson-app.js.gz").read_bytes(), "compressed again"
+    assert gzip.decompress(wire) == LESSON_APP.read_bytes()
+    plain = client.get(url, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.content == LESSON_APP.read_bytes()

@@ -91,3 +91,15 @@ def test_the_voila_front_end_stays_selectable(tmp_path, monkeypatch):
 def test_functions_do_not_touch_the_disk(tmp_path):
     config.apply_config(Config(), settings(tmp_path))
     assert not (tmp_path / "data").exists()
+
+
+def test_the_hubs_logger_drops_debug_lines_before_building_them(tmp_path):
+    # traitlets' default: logger at DEBUG, handler at INFO (every debug call builds a record).
+    import logging
+
+    from jupyterhub.app import JupyterHub
+
+    hub = JupyterHub(config=config.apply_config(Config(), settings(tmp_path)))
+    assert not hub.log.isEnabledFor(logging.DEBUG)
+    assert hub.log.isEnabledFor(logging.INFO)
+    assert [h.level for h in hub.log.handlers] == [logging.INFO]

@@ -87,6 +87,7 @@ def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_sta
                 "print(*(sys.modules.get(m, 'absent') for m in ('debugpy', 'ssl', '_hashlib')),"
                 " hmac.new(b'k', b'm', hashlib.sha256).hexdigest()[:8],"
                 " get_ipython().history_manager.enabled,"
+                " get_ipython().kernel.log.isEnabledFor(10),"
                 " ipywidgets.Widget._handle_control_comm_msg.__func__.lean,"
                 " *sorted(comm.get_comm_manager().targets))"
             )
@@ -109,6 +110,7 @@ def test_the_lesson_kernel_runs_without_debugger_or_history_with_lean_widget_sta
         "None",
         hmac.new(b"k", b"m", hashlib.sha256).hexdigest()[:8],  # OpenSSL's, in this process
         "False",
+        "False",  # the kernel's logger builds no record for a debug line it would not print
         "True",
         "jupyter.widget",
         "jupyter.widget.control",
