@@ -31,6 +31,11 @@ def landing_url(handler) -> str:
     groups = {group.name for group in getattr(user, "groups", None) or ()}
     if "pejabat" in groups:
         return OFFICIALS_PAGE
+    spawner = getattr(user, "spawner", None)
+    if spawner is not None and spawner.ready:
+        # Already running: straight there, a learner to the course home, without /hub/spawn
+        # and the server's redirect to its default page (two round trips, ~0.3 s on 3G).
+        return user.url.rstrip("/") + "/naikkelas" if "peserta" in groups else user.url
     return "/hub/spawn"
 
 

@@ -38,6 +38,14 @@ def test_learner_lands_on_course_home_listing_released_lessons(learner):
     # The server's default URL is the course home.
     r = client.get(f"{client.server_url}/", allow_redirects=True)
     assert r.url.endswith("/naikkelas")
+    # Logging in again (another phone) with the server running goes straight to the course
+    # home: no /hub/spawn and no server redirect on the way (each a round trip on 3G).
+    again = LearnerClient(client.base_url, "peserta1")
+    r = again.login("123456")
+    assert r.history[0].headers["Location"] == "/user/peserta1/naikkelas"
+    hops = [h.headers.get("Location", "") for h in r.history]
+    assert not any("/hub/spawn" in hop for hop in hops), hops
+    assert r.url.endswith("/user/peserta1/naikkelas") and "Mengenal NaikKelas" in r.text
 
 
 def test_lesson_renders_as_voila_page_without_external_resources(learner):

@@ -69,13 +69,22 @@ def test_charts_escape_names_and_say_their_figures_in_words():
 
 
 def test_officials_land_on_their_dashboard_everyone_else_in_their_server():
-    def handler(*groups):
-        user = SimpleNamespace(groups=[SimpleNamespace(name=g) for g in groups])
+    def handler(*groups, running=False):
+        user = SimpleNamespace(
+            groups=[SimpleNamespace(name=g) for g in groups],
+            spawner=SimpleNamespace(ready=running),
+            url="/user/siti/",
+        )
         return SimpleNamespace(current_user=user)
 
     assert config.landing_url(handler("pejabat")) == "/services/naikkelas/pejabat/"
+    assert config.landing_url(handler("pejabat", running=True)) == "/services/naikkelas/pejabat/"
     assert config.landing_url(handler("peserta", "cohort-demo")) == "/hub/spawn"
     assert config.landing_url(SimpleNamespace(current_user=None)) == "/hub/spawn"
+    # A running server is reached directly: a learner's course home, a trainer's own default.
+    running = handler("peserta", "cohort-demo", running=True)
+    assert config.landing_url(running) == "/user/siti/naikkelas"
+    assert config.landing_url(handler("pelatih", running=True)) == "/user/siti/"
 
 
 def test_the_facts_cache_reloads_when_a_learner_is_added(tmp_path):
