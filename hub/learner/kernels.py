@@ -197,7 +197,8 @@ class LessonKernelManager(AsyncMappingKernelManager):
         is used once it is: the reply says whether it ran."""
         client = self.get_kernel(kernel_id).client()
         if ready:
-            client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+            # The kernel's shell channel (not a subprocess shell).
+            client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)  # noqa: S604
         else:
             client.start_channels()
         try:
