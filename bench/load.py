@@ -267,6 +267,9 @@ def main() -> None:
     parser.add_argument(
         "--keep-going", action="store_true", help="run every step even after one fails"
     )
+    parser.add_argument(
+        "--keep-logs", action="store_true", help="keep the hubs' logs even when nothing failed"
+    )
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root: both platforms spawn learners as system users")
@@ -298,7 +301,7 @@ def main() -> None:
     for platform, done in results.items():
         ok = [s.learners for s in done if passes(s, args.limit_ms)]
         print(f"  {platform}: {max(ok) if ok else 'none'} (tried {[s.learners for s in done]})")
-    if any(s.errors for done in results.values() for s in done):
+    if args.keep_logs or any(s.errors for done in results.values() for s in done):
         print(f"hub logs kept in {base}")
     else:
         shutil.rmtree(base, ignore_errors=True)

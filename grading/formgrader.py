@@ -42,6 +42,7 @@ from naikkelas.hub.accounts import Role, accounts_table, get_account
 from naikkelas.hub.db import engine_for
 from naikkelas.hub.headers import FORMGRADER_CSP, settings_headers
 from naikkelas.hub.headers import apply as apply_headers
+from naikkelas.hub.hub_user import HubUserWithoutBlocking
 from naikkelas.hub.settings import Settings
 
 from .courses import CourseError, read_course
@@ -170,7 +171,7 @@ class Backend:
                 self.proc.kill()
 
 
-class FormgraderHandler(HubOAuthenticated, web.RequestHandler):
+class FormgraderHandler(HubUserWithoutBlocking, HubOAuthenticated, web.RequestHandler):
     def initialize(self, settings: Settings, backends: dict, prefix: str):
         self.nk = settings
         self.backends = backends

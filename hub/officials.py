@@ -50,6 +50,7 @@ from .dashboard import (
 )
 from .db import engine_for
 from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
+from .hub_user import HubUserWithoutBlocking
 from .settings import Settings
 
 _templates = jinja2.Environment(
@@ -86,7 +87,7 @@ def warm_up(settings: Settings) -> FactsCache:
     return cache
 
 
-class OfficialHandler(HubOAuthenticated, web.RequestHandler):
+class OfficialHandler(HubUserWithoutBlocking, HubOAuthenticated, web.RequestHandler):
     def initialize(self, settings: Settings, **_):
         self.nk = settings
         self.engine = engine_for(settings.naikkelas_db_url)

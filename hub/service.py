@@ -61,6 +61,7 @@ from naikkelas.grading.lessons import KeyStore, LessonError
 from .accounts import Role, get_account
 from .db import engine_for
 from .headers import API_CSP, STRICT_PAGE_CSP, SecureStaticFileHandler, apply, settings_headers
+from .hub_user import HubUserWithoutBlocking
 from .officials import official_routes, warm_up
 from .preferences import PreferenceError, get_preferences, set_preferences
 from .settings import Settings
@@ -72,7 +73,7 @@ EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 16 * 1024
 
 
-class LessonHandler(HubAuthenticated, web.RequestHandler):
+class LessonHandler(HubUserWithoutBlocking, HubAuthenticated, web.RequestHandler):
     """Base: authenticate by hub token, resolve the learner, and speak JSON."""
 
     # The trainers' pages in this process use HubOAuth; both kinds of handler must share one
@@ -217,7 +218,8 @@ class SubmitHandler(LessonHandler):
     message), then refused. A submission is stored only when `check_submission` accepts it.
     """
 
-    def prepare(self):
+    async def prepare(self):
+        await super().prepare()
         self._chunks, self._size = [], 0
         length = self.request.headers.get("Content-Length", "")
         self._too_big = length.isdigit() and int(length) > subs.MAX_SUBMISSION

@@ -32,6 +32,7 @@ from naikkelas.grading.release import release_course
 from .accounts import Role, get_account
 from .db import engine_for
 from .headers import TRAINER_CSP, apply
+from .hub_user import HubUserWithoutBlocking
 from .roster_words import indonesian as roster_words
 from .settings import Settings
 
@@ -45,7 +46,7 @@ _templates = jinja2.Environment(
 _templates.globals["roster_words"] = roster_words
 
 
-class TrainerHandler(HubOAuthenticated, web.RequestHandler):
+class TrainerHandler(HubUserWithoutBlocking, HubOAuthenticated, web.RequestHandler):
     def initialize(self, settings: Settings, **_):
         self.nk = settings
         self.engine = engine_for(settings.naikkelas_db_url)
