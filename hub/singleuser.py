@@ -41,7 +41,7 @@ LEARNER_LEFT_OUT = ("cryptography", "charset_normalizer", "curses")
 #   the hub runs with its database (a single-user server calls `_intersect_expanded_scopes`
 #   without one); `jupyterhub.log` also imports the hub's page handlers (and with them the
 #   spawner, user and server models) for one `isinstance` check against the hub's health check
-#   handler, which a single-user server never serves: see `HUB_PAGES` below.
+#   handler, which a single-user server never serves: see `_hub_pages` below.
 LEARNER_PLACEHOLDERS = (
     "jupyterhub.orm",
     "alembic",
