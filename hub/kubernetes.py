@@ -81,6 +81,8 @@ class KubernetesOptions:
 
 def split_image(image: str) -> dict[str, str]:
     """`name:tag` as the chart's `{name, tag}`; a tag is required (no `latest`)."""
+    if not image or any(c.isspace() for c in image):
+        raise DeployError(f"image {image!r} is not an image name (name:tag, no spaces)")
     name, sep, tag = image.rpartition(":")
     if not sep or not name or not tag or "/" in tag:
         raise DeployError(f"image {image!r} needs an explicit tag (name:tag)")

@@ -290,6 +290,20 @@ def test_each_learner_pod_has_requests_and_limits(tmp_path, capsys):
     assert single["storage"] == {"type": "none"}
 
 
+def test_kubernetes_memory_units_are_written_as_kubespawner_reads_them(tmp_path, capsys):
+    """KubeSpawner takes K/M/G/T (powers of 1024): an operator's 512Mi means 512M there; written
+    as it is, the hub would stop at start."""
+    out = tmp_path / "v.yaml"
+    argv = ["deploy", "kubernetes", "-o", str(out), "--memory-guarantee", "512Mi"]
+    status, _, err = run_cli(capsys, [*argv, "--memory-limit", "1.5Gi"])
+    assert status == 0, err
+    memory = yaml.safe_load(out.read_text())["singleuser"]["memory"]
+    assert memory == {"guarantee": "512M", "limit": "1.5G"}
+    traits = kubespawner.KubeSpawner.class_traits()
+    assert traits["mem_guarantee"].validate(None, memory["guarantee"]) == 512 * 2**20
+    assert traits["mem_limit"].validate(None, memory["limit"]) == int(1.5 * 2**30)
+
+
 def test_images_need_a_tag():
     with pytest.raises(DeployError, match="tag"):
         helm_values(kubernetes_settings(), KubernetesOptions(learner_image="naikkelas/learner"))
@@ -302,6 +316,13 @@ def test_images_need_a_tag():
         (["-o", "{tmp}/missing/values.yaml"], "does not exist"),
         (["-o", "{tmp}"], "is a directory"),
         (["-o", "{tmp}/v.yaml", "--memory-limit", "lots"], "--memory-limit"),
+        (["-o", "{tmp}/v.yaml", "--memory-limit", "512"], "--memory-limit"),
+        (["-o", "{tmp}/v.yaml", "--memory-limit", "512k"], "--memory-limit"),
+        (["-o", "{tmp}/v.yaml", "--memory-guarantee", "0M"], "--memory-guarantee"),
+        (["-o", "{tmp}/v.yaml", "--memory-guarantee", "2G", "--memory-limit", "1G"], "at most"),
+        (["-o", "{tmp}/v.yaml", "--db-secret", "Naikkelas_DB"], "--db-secret"),
+        (["-o", "{tmp}/v.yaml", "--data-claim", "data claim"], "--data-claim"),
+        (["-o", "{tmp}/v.yaml", "--learner-image", "naikkelas/learner: 1"], "no spaces"),
         (["-o", "{tmp}/v.yaml", "--cpu-guarantee", "3"], "--cpu-guarantee"),
         (["-o", "{tmp}/v.yaml", "--hub-image", "hub"], "tag"),
         (["-o", "{tmp}/v.yaml", "--cull-idle-seconds", "5"], "--cull-idle-seconds"),
