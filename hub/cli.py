@@ -25,14 +25,17 @@ from .settings import Settings
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
+    """--data-dir and --db-url, accepted before the command and after it. Only the top-level
+    parser has their defaults: a subcommand's own default would replace a value given before
+    the command (`naikkelas --data-dir /srv/nk backup` must back up /srv/nk, not var/)."""
     parser.add_argument(
         "--data-dir",
-        default=os.environ.get("NAIKKELAS_DATA_DIR", "var"),
+        default=argparse.SUPPRESS,
         help="data directory (env NAIKKELAS_DATA_DIR, default var/)",
     )
     parser.add_argument(
         "--db-url",
-        default=os.environ.get("NAIKKELAS_DB_URL", ""),
+        default=argparse.SUPPRESS,
         help="NaikKelas database URL (env NAIKKELAS_DB_URL, default SQLite in the data dir)",
     )
 
@@ -80,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="naikkelas", description="NaikKelas digital-skills training platform"
     )
     _global_options(parser)
+    parser.set_defaults(
+        data_dir=os.environ.get("NAIKKELAS_DATA_DIR", "var"),
+        db_url=os.environ.get("NAIKKELAS_DB_URL", ""),
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="start the whole platform on this machine")

@@ -31,8 +31,19 @@ KUBERNETES_LEARNER_CONFIG_DIR = "/etc/naikkelas/learner-config"
 def _checked_public_url(url: str) -> str:
     if not url:
         return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(url)
+        usable = parts.port is None or parts.port > 0  # .port raises on one out of range
+    except ValueError:
+        usable = False
+    usable = usable and not any(c.isspace() or not c.isprintable() for c in url)
+    if (
+        not usable
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+    ):
         raise TraitError(
             f"public URL {url!r} is not a web address like https://kelas.example.go.id"
         )
@@ -86,7 +97,12 @@ class Settings(Configurable):
     ).tag(config=True)
 
     ip = Unicode("127.0.0.1", help="Address the public proxy listens on.").tag(config=True)
-    port = Integer(8000, help="Port the public proxy listens on.").tag(config=True)
+    port = Integer(
+        8000,
+        min=1,
+        max=65535 - 3,  # the proxy API, the hub and the service take the next three
+        help="Port the public proxy listens on (the next three are used on loopback).",
+    ).tag(config=True)
 
     public_dir = Unicode(
         "",

@@ -46,7 +46,17 @@ def test_jupyterhub_is_told_the_public_url_only_when_the_operator_gives_one(tmp_
 
 
 @pytest.mark.parametrize(
-    "url", ["kelas.example.go.id", "ftp://kelas.example.go.id", "https://", "https://a/?x=1"]
+    "url",
+    [
+        "kelas.example.go.id",
+        "ftp://kelas.example.go.id",
+        "https://",
+        "https://a/?x=1",
+        "https://kelas example.go.id/",  # a space: every printed link would break there
+        "https://kelas.example.go.id/\nX-Injected: 1",
+        "https://kelas.example.go.id:99999/",
+        "https://kelas.example.go.id:0/",
+    ],
 )
 def test_a_public_url_that_is_not_a_web_address_is_refused(tmp_path, url, monkeypatch, capsys):
     with pytest.raises(TraitError, match="not a web address"):
@@ -110,3 +120,26 @@ def test_a_broken_tls_setting_stops_the_start_with_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.startswith("naikkelas: ") and message in err and err.count("\n") == 1, err
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "65534"])
+def test_a_port_out_of_range_is_refused_with_one_line(tmp_path, port, capsys):
+    """The proxy takes the port and the next three: 65534 leaves no room for them."""
+    assert main(["run", "--data-dir", str(tmp_path / "d"), "--port", port]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("naikkelas: ") and "port" in err and err.count("\n") == 1
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("command", [["backup", "-o", "b.tar.gz"], ["audit", "list"], ["run"]])
+def test_data_dir_counts_before_the_command_as_after_it(command, monkeypatch):
+    """`naikkelas --data-dir /srv/nk backup` backs up /srv/nk, not the default var/."""
+    monkeypatch.delenv("NAIKKELAS_DATA_DIR", raising=False)
+    parse = build_parser().parse_args
+    before = parse(["--data-dir", "/srv/nk", "--db-url", "sqlite:///x.db", *command])
+    after = parse([*command, "--data-dir", "/srv/nk", "--db-url", "sqlite:///x.db"])
+    for args in (before, after):
+        assert (args.data_dir, args.db_url) == ("/srv/nk", "sqlite:///x.db")
+    assert parse(command).data_dir == "var"
+    monkeypatch.setenv("NAIKKELAS_DATA_DIR", "/env/nk")
+    assert build_parser().parse_args(command).data_dir == "/env/nk"
