@@ -371,8 +371,12 @@ def check_row(
         reasons.append("name is empty")
     elif not any(ch.isalpha() for ch in name):
         reasons.append(f"name {name!r} has no letters")
-    elif NAME_FORBIDDEN.search(name) or any(unicodedata.category(ch)[0] == "C" for ch in name):
-        reasons.append("name has characters a name does not have (such as < > { } @ #)")
+    elif any(unicodedata.category(ch)[0] == "C" for ch in name):
+        reasons.append("name has a hidden control character (retype it)")
+    elif NAME_FORBIDDEN.search(name):
+        # Named, so the trainer knows what to remove (a nickname in quotes, an e-mail address).
+        found = " ".join(dict.fromkeys(NAME_FORBIDDEN.findall(name)))
+        reasons.append(f"name has characters a name does not have: {found}")
     else:
         take("name", lambda: _text(name, "name"))
     for key in ("kelurahan", "kecamatan", "kota", "sector"):

@@ -40,8 +40,12 @@ RULES: list[tuple[str, object]] = [
     (r"name is empty", "Nama kosong."),
     (rf"name {_Q} has no letters", "Nama {0} tidak berisi huruf."),
     (
-        r"name has characters a name does not have \(such as < > \{ \} @ #\)",
-        "Nama berisi tanda yang bukan bagian nama (seperti < > {{ }} @ #).",
+        r"name has characters a name does not have: (.+)",
+        lambda m: f"Nama berisi tanda yang bukan bagian nama: {m[1]}",
+    ),
+    (
+        r"name has a hidden control character \(retype it\)",
+        "Nama berisi karakter tersembunyi (ketik ulang namanya).",
     ),
     (
         rf"{_LABEL} holds a 16-digit number \(a NIK\?\); a NIK must not be stored",

@@ -37,6 +37,7 @@ BAD_CELLS = [
     {"name": ""},
     {"name": "1234"},
     {"name": "Siti <b>"},
+    {"name": "Siti\u200bAminah\x07"},
     {"name": "Siti 6471034101800001"},
     {"name": "S" * 300},
     {"kelurahan": ""},
@@ -115,3 +116,8 @@ def test_notes_and_problems_of_a_whole_import_are_in_indonesian(tmp_path):
     assert plan.problems and plan.notes
     for message in [p.message for p in plan.problems] + plan.notes:
         assert_indonesian(message)
+
+
+def test_a_name_finding_names_the_characters_to_remove():
+    _learner, (reason,) = check_row(2, {**GOOD, "name": 'Dewi "Ayu" <b>'}, None, TODAY)
+    assert indonesian(reason) == 'Nama berisi tanda yang bukan bagian nama: " < >'
