@@ -63,10 +63,9 @@ def _lesson_meta(path: Path) -> tuple[str, int]:
     return title or path.stem, int(meta.get("minutes", 10))
 
 
-def read_course(path: Path) -> Course:
-    """Read one course folder."""
-    path = Path(path)
-    meta_file = path / COURSE_FILE
+def read_course_meta(path: Path) -> dict:
+    """A course folder's `course.yml`, checked."""
+    meta_file = Path(path) / COURSE_FILE
     try:
         meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as e:
@@ -75,8 +74,20 @@ def read_course(path: Path) -> Course:
         raise CourseError(f"{meta_file}: not valid YAML ({e})") from e
     if not isinstance(meta, dict) or not meta.get("title"):
         raise CourseError(f"{meta_file}: needs at least a 'title'")
+    return meta
+
+
+def lesson_paths(path: Path) -> list[Path]:
+    """A course folder's lesson notebooks, in their order."""
+    return sorted(Path(path).glob("*.ipynb"))
+
+
+def read_course(path: Path) -> Course:
+    """Read one course folder."""
+    path = Path(path)
+    meta = read_course_meta(path)
     lessons = []
-    for nb_path in sorted(path.glob("*.ipynb")):
+    for nb_path in lesson_paths(path):
         title, minutes = _lesson_meta(nb_path)
         lessons.append(Lesson(nb_path.stem, title, minutes, nb_path))
     return Course(

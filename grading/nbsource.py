@@ -24,7 +24,13 @@ from typing import Any
 
 import nbformat
 
-from naikkelas.widgets.checking import MAX_ITEMS, AnswerKeyError, extract_key, score
+from naikkelas.widgets.checking import (
+    MAX_ITEMS,
+    AnswerKeyError,
+    extract_key,
+    parse_python,
+    score,
+)
 
 ANSWERS_SOURCE = "ANSWERS = {}"
 SCHEMA_VERSION = 3
@@ -142,7 +148,7 @@ def answers_source(answers: dict[str, Any]) -> str:
 
 def _literal(value: Any) -> str:
     text = repr(_plain(value))
-    ast.literal_eval(text)  # what we write must read back
+    ast.literal_eval(parse_python(text, mode="eval"))  # what we write must read back
     return text
 
 
@@ -163,7 +169,7 @@ def read_answers(source: str) -> dict[str, Any]:
     The cell must be exactly ``ANSWERS = {literal dict}``; anything else raises `LessonFormError`.
     """
     try:
-        tree = ast.parse(source, mode="exec")
+        tree = parse_python(source)
     except SyntaxError:
         raise LessonFormError("the answers cell is not valid Python") from None
     if (

@@ -20,7 +20,7 @@ from nbclient.exceptions import CellExecutionError
 
 from naikkelas.widgets.checking import AnswerKeyError, extract_key, validate_key
 
-from .courses import CourseError, read_course
+from .courses import CourseError, lesson_paths, read_course_meta
 from .nbsource import LessonFormError, to_source_form
 from .plain_words import HARD_WORDS
 from .release import learner_copy, lesson_problems
@@ -231,7 +231,12 @@ def validate_lesson(path: Path, timeout: int = 120) -> Report:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
     except Exception as e:  # noqa: BLE001 - any unreadable notebook is one problem to report
-        report.problem(f"not a valid notebook ({e.__class__.__name__})")
+        broken = e if isinstance(e, json.JSONDecodeError) else e.__cause__
+        if isinstance(broken, json.JSONDecodeError):  # nbformat's NotJSONError wraps it
+            where = f"broken JSON at line {broken.lineno}, column {broken.colno}"
+            report.problem(f"not a valid notebook ({where}: {broken.msg})")
+        else:
+            report.problem(f"not a valid notebook ({e.__class__.__name__})")
         return report
     key = _static_checks(report, nb)
     _run(report, nb, key, timeout)
@@ -242,18 +247,22 @@ def validate_courses(course_dirs: list[Path], workers: int = 2) -> list[Report]:
     """Validate every lesson of every course; lessons run in parallel kernels."""
     reports, lessons = [], []
     for course_dir in course_dirs:
+        # The course file and every lesson are checked on their own, so one broken file does
+        # not hide the problems of the others (a broken notebook is its own lesson's problem).
+        problems = []
         try:
-            course = read_course(course_dir)
+            read_course_meta(course_dir)
         except CourseError as e:
+            problems.append(str(e))
+        paths = lesson_paths(course_dir)
+        if not paths:
+            problems.append("the course has no lessons")
+        if problems:
             report = Report(Path(course_dir))
-            report.problem(str(e))
+            for problem in problems:
+                report.problem(problem)
             reports.append(report)
-            continue
-        if not course.lessons:
-            report = Report(Path(course_dir))
-            report.problem("the course has no lessons")
-            reports.append(report)
-        lessons += [lesson.path for lesson in course.lessons]
+        lessons += paths
     with ThreadPoolExecutor(max_workers=workers) as pool:
         reports += list(pool.map(validate_lesson, lessons))
     return reports

@@ -31,7 +31,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.warnings:
             for line in report.warnings:
                 print(f"  warning {line}")
-    print(f"{len(reports)} lessons checked, {len(problems)} problems")
+    lessons = sum(report.path.suffix == ".ipynb" for report in reports)
+    print(f"{lessons} lessons checked, {len(problems)} problems")
     if problems:
         print(f"naikkelas: {len(problems)} problems in the courses", file=sys.stderr)
         return 1

@@ -27,6 +27,7 @@ import math
 import re
 import reprlib
 import textwrap
+import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -151,9 +152,22 @@ def _hidden_blocks(source: str, index: int) -> list[tuple[str, int]]:
     return blocks
 
 
+# CPython 3.11 (Debian 12's) keeps the AST constructor's recursion depth in interpreter-wide
+# state: two threads building trees at once (the service reads answer keys and submissions in
+# worker threads; the course validator checks two lessons at a time) can fail with "SystemError:
+# AST constructor recursion depth mismatch" (python/cpython#106905; seen in the validator).
+_AST_LOCK = threading.Lock()
+
+
+def parse_python(source: str, mode: str = "exec") -> ast.AST:
+    """`ast.parse`, one thread at a time (see `_AST_LOCK`). Walking a tree needs no lock."""
+    with _AST_LOCK:
+        return ast.parse(source, mode=mode)
+
+
 def _key_entries(block: str, first_line: int, index: int) -> list[tuple[str, Any]]:
     try:
-        tree = ast.parse(textwrap.dedent(block))
+        tree = parse_python(textwrap.dedent(block))
     except (SyntaxError, ValueError, RecursionError) as e:
         lineno = getattr(e, "lineno", None)
         where = f"line {first_line + lineno - 1}: " if lineno else ""

@@ -500,3 +500,49 @@ def test_attempts_allowed():
     for broken in (0, -1, True, 1.5, "2"):
         with pytest.raises(AnswerKeyError, match="'attempts'"):
             attempts_allowed({**SINGLE, "attempts": broken})
+
+
+# -- threads ---------------------------------------------------------------------------------------
+
+
+def test_answer_keys_and_answers_are_parsed_one_thread_at_a_time(monkeypatch):
+    """CPython 3.11 corrupts its AST constructor state when two threads parse at once
+    ("SystemError: AST constructor recursion depth mismatch", seen in the course validator);
+    the service reads keys and submitted answers in worker threads. A slowed parser shows
+    whether two parses ever overlap."""
+    import ast
+    import threading
+    import time
+
+    from naikkelas.grading.nbsource import read_answers
+
+    real_parse, inside, most = ast.parse, [0], [0]
+    count = threading.Lock()
+
+    def slow_parse(*args, **kwargs):
+        with count:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.01)  # a window for another thread to enter, if nothing keeps it out
+        try:
+            return real_parse(*args, **kwargs)
+        finally:
+            with count:
+                inside[0] -= 1
+
+    monkeypatch.setattr(ast, "parse", slow_parse)
+    notebook = json.loads(next(ROOT.glob("courses/*/*.ipynb")).read_text(encoding="utf-8"))
+    keys, answers = [], []
+
+    def work():
+        keys.append(extract_key(notebook))
+        answers.append(read_answers('ANSWERS = {"q1": 1}'))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 6 and all(key == keys[0] for key in keys) and keys[0]
+    assert answers == [{"q1": 1}] * 6
+    assert most[0] == 1, "two threads were inside ast.parse at once"

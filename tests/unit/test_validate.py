@@ -116,6 +116,23 @@ def test_cli_exits_1_listing_problems_and_0_when_sound(tmp_path):
     assert result.returncode == 0, result.stdout
 
 
+def test_one_broken_file_does_not_hide_the_other_lessons(tmp_path):
+    """A truncated notebook and a broken course.yml are each reported (the JSON with where it
+    breaks), and the course's other lesson is still run and checked."""
+    sound = lesson(tmp_path, [GOOD, KEY, "lesson.show()"])
+    folder = sound.parent
+    broken = folder / "00-rusak.ipynb"
+    broken.write_text(sound.read_text()[:300])
+    other = lesson(tmp_path, [GOOD, KEY, "lesson.show(\n"], name="02-gagal.ipynb")
+    (folder / "course.yml").write_text("title: [belum ditutup\n")
+    reports = {r.path.name: r for r in validate_courses([folder])}
+    assert set(reports) == {"kursus", broken.name, sound.name, other.name}
+    assert "course.yml: not valid YAML" in reports["kursus"].problems[0]
+    assert "not a valid notebook (broken JSON at line" in reports[broken.name].problems[0]
+    assert reports[sound.name].problems == [] and reports[sound.name].questions == 1
+    assert any("cell 2: fails when run" in p for p in reports[other.name].problems)
+
+
 @pytest.mark.timeout(900)
 def test_every_bundled_course_validates():
     courses = sorted(p.parent for p in (ROOT / "courses").glob("*/course.yml"))
