@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -147,14 +149,20 @@ def _static_checks(report: Report, nb) -> dict:
 def _run(report: Report, nb, key: dict, timeout: int) -> None:
     probe = nbformat.from_dict(json.loads(json.dumps(nb)))
     probe.cells.append(nbformat.v4.new_code_cell(PROBE))
+    # The kernel talks over Unix sockets in a private folder, as learners' and the grader's
+    # do: no TCP port is picked and then bound (two lessons start kernels at once), and the
+    # kernel has no reason to warn the author about unencrypted TCP.
+    sockets = tempfile.TemporaryDirectory(prefix="nk-validate-")
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets.name}/kernel")
     client = NotebookClient(
         probe,
+        km=km,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(report.path.parent)}},
     )
     try:
-        client.execute()
+        client.execute(cleanup_kc=True)  # the kernel ends with the run, as when nbclient owns it
     except CellExecutionError as e:
         cell = next(
             (
@@ -169,6 +177,8 @@ def _run(report: Report, nb, key: dict, timeout: int) -> None:
     except Exception as e:  # noqa: BLE001 - a kernel that cannot start is a problem to report
         report.problem(f"could not be run: {e.__class__.__name__}: {e}")
         return
+    finally:
+        sockets.cleanup()
     out = "".join(o.get("text", "") for o in probe.cells[-1].outputs if o.get("name") == "stdout")
     result = json.loads(out.split("NAIKKELAS-PROBE", 1)[1])
     questions = result["questions"]

@@ -1,5 +1,6 @@
 """The course validator, on broken lessons made here and on every bundled course."""
 
+import os
 import subprocess
 
 import nbformat
@@ -107,13 +108,20 @@ def test_cli_exits_1_listing_problems_and_0_when_sound(tmp_path):
     assert result.returncode == 1
     assert "PROBLEM" in result.stdout and "01-uji.ipynb" in result.stdout
     nbformat.write(nbformat.read(lesson(tmp_path, [GOOD, KEY, "lesson.show()"]), 4), path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     result = subprocess.run(
         [NAIKKELAS, "courses", "validate", str(path.parent)],
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     assert result.returncode == 0, result.stdout
+    # The lesson's kernel spoke over Unix sockets in a folder of its own, removed afterwards,
+    # and did not warn the author about unencrypted TCP.
+    assert "TCP" not in result.stderr, result.stderr
+    assert list(scratch.iterdir()) == []
 
 
 def test_one_broken_file_does_not_hide_the_other_lessons(tmp_path):
